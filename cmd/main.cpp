@@ -1,0 +1,117 @@
+// parcours: the registry of subcommands, dispatch, help and "did you mean".
+#include <csignal>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cmd/common.h"
+
+namespace parcours {
+
+const std::vector<Tool>& tools() {
+  static const std::vector<Tool> kTools = {
+      {"validate", "check canonical contact records against the contract", setup_validate},
+      {"stats", "repeat contacts and first-contact resolution per service", setup_stats},
+      {"journeys", "each customer's episodes and paths across channels", setup_journeys},
+      {"transitions", "channel-to-channel counts over every repeat contact", setup_transitions},
+  };
+  return kTools;
+}
+
+namespace {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+const Tool* find_tool(std::string_view name) {
+  for (const Tool& t : tools())
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+void usage(FILE* to) {
+  fmt::print(to, "usage: parcours COMMAND [OPTION...] [FILE...]\n\ncommands:\n");
+  for (const Tool& t : tools()) fmt::print(to, "  {:<12} {}\n", t.name, t.summary);
+  fmt::print(to, "\n'parcours help COMMAND' or 'man parcours-COMMAND' tells more.\n");
+}
+
+int unknown_command(std::string_view name) {
+  std::string hint;
+  size_t best = 3;
+  for (const Tool& t : tools()) {
+    const size_t d = edit_distance(name, t.name);
+    if (d < best || (t.name.substr(0, name.size()) == name && !name.empty())) {
+      best = d;
+      hint = fmt::format("; did you mean '{}'?", t.name);
+    }
+  }
+  fmt::print(stderr, "parcours: '{}' is not a command{} ('parcours help' lists them)\n", name, hint);
+  return kExitUsage;
+}
+
+int run_tool(const Tool& t, int argc, char** argv) {
+  CLI::App app{std::string(t.summary), fmt::format("parcours {}", t.name)};
+  app.set_help_flag("-h,--help", "print this help and exit");
+  app.option_defaults()->always_capture_default(false);
+  std::function<int()> run = t.setup(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    fmt::print("{}", app.help());
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "parcours {}: {}; see 'parcours help {}'\n", t.name, e.what(), t.name);
+    return kExitUsage;
+  }
+  return run();
+}
+
+}  // namespace
+
+}  // namespace parcours
+
+int main(int argc, char** argv) {
+  using namespace parcours;
+  // A reader that stops early (`| head`) is not an error: writes then fail
+  // with EPIPE, which Output reports as "reader gone", and the tool ends quietly.
+  std::signal(SIGPIPE, SIG_IGN);
+  if (argc < 2) {
+    usage(stderr);
+    return kExitUsage;
+  }
+  const std::string_view cmd = argv[1];
+  if (cmd == "--version" || cmd == "version") {
+    fmt::print("parcours {}\n", PARCOURS_VERSION);
+    return kExitOk;
+  }
+  if (cmd == "-h" || cmd == "--help") {
+    usage(stdout);
+    return kExitOk;
+  }
+  if (cmd == "help") {
+    if (argc < 3) {
+      usage(stdout);
+      return kExitOk;
+    }
+    const Tool* t = find_tool(argv[2]);
+    if (t == nullptr) return unknown_command(argv[2]);
+    char help[] = "--help";
+    char* args[] = {argv[0], help};
+    return run_tool(*t, 2, args);
+  }
+  const Tool* t = find_tool(cmd);
+  if (t == nullptr) return unknown_command(cmd);
+  return run_tool(*t, argc - 1, argv + 1);
+}

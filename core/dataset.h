@@ -1,0 +1,68 @@
+// The contacts of a run, after the record-level rules of SPEC §3: duplicates
+// resolved (the last read wins), legs of one conversation merged, and each
+// contact's customer key assigned.
+//
+// A Contact is 48 bytes of integers; every string (id, service, customer,
+// conversation) is interned once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/intern.h"
+#include "core/record.h"
+#include "core/time.h"
+
+namespace parcours {
+
+struct Contact {
+  Micros start;
+  Micros answered;      // kNoTime when absent
+  Micros end;           // kNoTime when absent
+  uint32_t id;          // in Dataset::ids, whose keys are the channel byte + the id
+  uint32_t service;     // in Dataset::services; a missing service is "unknown"
+  uint32_t customer;    // in Dataset::customers, or kNone: unidentified
+  uint32_t conversation;  // in Dataset::conversations, or kNone
+  Channel channel;
+  Direction direction;
+  Outcome outcome;
+  bool merged_away;     // a later leg folded into its conversation's first leg
+};
+
+class Dataset {
+ public:
+  Dataset();
+  // Adds one accepted record. A record with the channel and id of one already
+  // added replaces it (duplicates are delivered at least once; the last wins).
+  void add(const RawContact& r);
+  // Merges legs and drops the merged-away ones. Call once, after the last add.
+  void finish();
+
+  // The id as written in the source (without the channel byte).
+  std::string_view id(const Contact& c) const { return ids.view(c.id).substr(1); }
+  std::string_view service(const Contact& c) const { return services.view(c.service); }
+  std::string_view customer(const Contact& c) const { return customers.view(c.customer); }
+  // Full tie-break of the (start, id) order: id bytes, then channel.
+  bool before(const Contact& a, const Contact& b) const;
+
+  std::vector<Contact> contacts;
+  Interner ids, services, customers, conversations;
+  int64_t accepted = 0;     // records added
+  int64_t duplicates = 0;   // records replaced by a later one with the same channel and id
+  int64_t legs_merged = 0;  // legs folded into another leg of their conversation
+  Micros latest_start = kNoTime;  // over records once duplicates are resolved, legs included
+
+ private:
+  std::vector<uint32_t> slot_of_id_;  // ids id -> index in contacts
+  std::string scratch_;
+};
+
+// The customer key of a record in this version: its `customer` value, else
+// its first usable identifier in the order client, email, phone, chat, then
+// the other kinds by name, written KIND:VALUE. Emails are lower-cased; values
+// are trimmed; empty values are not usable. Returns false when there is none.
+bool customer_key(const RawContact& r, std::string* key);
+
+}  // namespace parcours

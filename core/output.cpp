@@ -1,0 +1,88 @@
+#include "core/output.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "core/diag.h"
+
+namespace parcours {
+
+bool Output::open(const std::string& path, std::string* err) {
+  if (path.empty() || path == "-") {
+    fd_ = 1;
+    return true;
+  }
+  path_ = path;
+  std::vector<char> tmpl(path.begin(), path.end());
+  const std::string suffix = ".tmp.XXXXXX";
+  tmpl.insert(tmpl.end(), suffix.begin(), suffix.end());
+  tmpl.push_back('\0');
+  fd_ = mkostemp(tmpl.data(), O_CLOEXEC);
+  if (fd_ < 0) {
+    *err = fmt_errno("cannot create a file beside it", errno);
+    return false;
+  }
+  temp_ = tmpl.data();
+  fchmod(fd_, 0644);
+  return true;
+}
+
+void Output::write(std::string_view s) {
+  if (reader_gone_ || errno_ != 0) return;
+  buf_.append(s);
+  if (buf_.size() >= (1 << 20)) flush();
+}
+
+void Output::flush() {
+  size_t done = 0;
+  while (done < buf_.size() && errno_ == 0 && !reader_gone_) {
+    const ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
+    if (n >= 0) {
+      done += static_cast<size_t>(n);
+    } else if (errno == EPIPE) {
+      reader_gone_ = true;
+    } else if (errno != EINTR) {
+      errno_ = errno;
+    }
+  }
+  buf_.clear();
+}
+
+bool Output::close(std::string* err) {
+  closed_ = true;
+  flush();
+  if (temp_.empty()) {
+    if (errno_ != 0) {
+      *err = fmt_errno("cannot write standard output", errno_);
+      return false;
+    }
+    return true;
+  }
+  if (errno_ == 0 && fsync(fd_) != 0 && errno != EINVAL) errno_ = errno;
+  if (::close(fd_) != 0 && errno_ == 0) errno_ = errno;
+  fd_ = -1;
+  if (errno_ == 0 && std::rename(temp_.c_str(), path_.c_str()) != 0) errno_ = errno;
+  if (errno_ != 0) {
+    ::unlink(temp_.c_str());
+    *err = fmt_errno("cannot write", errno_);
+    return false;
+  }
+  temp_.clear();
+  return true;
+}
+
+Output::~Output() {
+  // Never leave a half-written file behind: an unclosed output is abandoned.
+  if (!temp_.empty()) {
+    if (fd_ >= 0) ::close(fd_);
+    ::unlink(temp_.c_str());
+  }
+}
+
+}  // namespace parcours

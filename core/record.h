@@ -1,0 +1,69 @@
+// The canonical contact record (SPEC §2): its enums, and the parser that turns
+// one NDJSON line into a RawContact. `validate` and every computing tool use
+// this one parser, so a record is valid for one exactly when it is accepted by
+// the others (bar unknown fields, which only `validate` rejects).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "core/time.h"
+
+namespace parcours {
+
+enum class Channel : uint8_t { phone, ivr, chat, email, mail, fax, counter, web, social, cobrowse };
+inline constexpr int kChannelCount = 10;
+std::string_view channel_name(Channel c);
+// English names and the French aliases of SPEC §2, ASCII case-insensitive.
+bool parse_channel(std::string_view s, Channel* out);
+
+enum class Direction : uint8_t { in, out };
+std::string_view direction_name(Direction d);
+
+// `none` is an absent outcome; `unknown` is the value a source wrote.
+enum class Outcome : uint8_t { none, resolved, unresolved, abandoned, transferred, unknown };
+std::string_view outcome_name(Outcome o);
+bool parse_outcome(std::string_view s, Outcome* out);
+
+// One record as read. The string views point into the parser's buffers and
+// die with the next parse: copy (intern) what you keep.
+struct RawContact {
+  std::string_view id, service, customer, conversation, agent, queue, reason;
+  Channel channel = Channel::phone;
+  Direction direction = Direction::in;
+  Outcome outcome = Outcome::none;
+  Micros start = kNoTime, answered = kNoTime, end = kNoTime;
+  std::vector<std::pair<std::string_view, std::string_view>> ids;  // kind, value
+  bool has_service = false, has_customer = false, has_conversation = false;
+};
+
+struct FieldError {
+  std::string field;  // "-" when the line is not a JSON object at all
+  std::string message;
+};
+
+class RecordParser {
+ public:
+  enum class Mode {
+    kFirstError,  // computing tools: stop at the first problem, ignore unknown fields
+    kAllErrors,   // validate: every problem, unknown fields included
+  };
+  explicit RecordParser(Mode mode) : mode_(mode) {}
+
+  // `line` must be followed in memory by simdjson::SIMDJSON_PADDING readable
+  // bytes. Returns true when the record is acceptable; otherwise appends one
+  // or more problems to *errors.
+  bool parse(std::string_view line, RawContact* out, std::vector<FieldError>* errors);
+
+ private:
+  bool parse_object(simdjson::ondemand::object obj, RawContact* out, std::vector<FieldError>* errors);
+  Mode mode_;
+  simdjson::ondemand::parser parser_;
+};
+
+}  // namespace parcours

@@ -1,0 +1,214 @@
+#include "core/time.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace parcours {
+
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  // Howard Hinnant's algorithm: exact for every proleptic Gregorian date.
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+namespace {
+
+struct Civil {
+  int64_t y;
+  unsigned m, d;
+};
+
+Civil civil_from_days(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
+bool is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+unsigned days_in_month(int64_t y, unsigned m) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
+}
+
+// Reads exactly n ASCII digits at s[pos].
+bool digits(std::string_view s, size_t pos, size_t n, unsigned* out) {
+  if (pos + n > s.size()) return false;
+  unsigned v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<unsigned>(c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+// Parses the date part `YYYY-MM-DD` at the start of s.
+bool parse_date(std::string_view s, int64_t* days, std::string* err) {
+  unsigned y, m, d;
+  if (!digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, &m) ||
+      s[7] != '-' || !digits(s, 8, 2, &d)) {
+    *err = "expected a date YYYY-MM-DD";
+    return false;
+  }
+  if (m < 1 || m > 12) {
+    *err = fmt::format("month {:02} does not exist", m);
+    return false;
+  }
+  if (d < 1 || d > days_in_month(y, m)) {
+    *err = fmt::format("day {:02} does not exist in {:04}-{:02}", d, y, m);
+    return false;
+  }
+  *days = days_from_civil(y, m, d);
+  return true;
+}
+
+}  // namespace
+
+bool parse_time(std::string_view s, Micros* out, std::string* err) {
+  constexpr std::string_view kForm = "; expected RFC 3339 like 2026-03-01T09:00:00Z or 2026-03-01T09:00:00-05:00";
+  int64_t days;
+  if (!parse_date(s, &days, err)) {
+    *err += kForm;
+    return false;
+  }
+  unsigned hh, mm, ss;
+  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, &hh) ||
+      s[13] != ':' || !digits(s, 14, 2, &mm) || s[16] != ':' || !digits(s, 17, 2, &ss)) {
+    *err = fmt::format("expected a time of day HH:MM:SS after the date{}", kForm);
+    return false;
+  }
+  if (hh > 23 || mm > 59 || ss > 60) {
+    *err = fmt::format("time of day {:02}:{:02}:{:02} is out of range", hh, mm, ss);
+    return false;
+  }
+  size_t pos = 19;
+  Micros frac = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    size_t n = 0;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      if (n < 6) frac = frac * 10 + (s[pos] - '0');
+      ++n;
+      ++pos;
+    }
+    if (n == 0) {
+      *err = "a decimal point must be followed by digits";
+      return false;
+    }
+    for (; n < 6; ++n) frac *= 10;
+  }
+  int64_t offset_minutes = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    unsigned oh, om;
+    if (!digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !digits(s, pos + 4, 2, &om)) {
+      *err = "the UTC offset must be written ±HH:MM";
+      return false;
+    }
+    if (oh > 23 || om > 59) {
+      *err = fmt::format("UTC offset {}{:02}:{:02} is out of range", s[pos], oh, om);
+      return false;
+    }
+    offset_minutes = (s[pos] == '-' ? -1 : 1) * static_cast<int64_t>(oh * 60 + om);
+    pos += 6;
+  } else if (pos == s.size()) {
+    *err = "time has no UTC offset; add Z or ±HH:MM (for local times, ingest converts with --tz)";
+    return false;
+  }
+  if (pos != s.size()) {
+    *err = fmt::format("unexpected text '{}' after the time", s.substr(pos));
+    return false;
+  }
+  const int64_t secs = days * 86400 + hh * 3600 + mm * 60 + ss - offset_minutes * 60;
+  *out = secs * kMicrosPerSecond + frac;
+  return true;
+}
+
+void append_time(std::string& out, Micros t) {
+  int64_t secs = t / kMicrosPerSecond;
+  int64_t frac = t % kMicrosPerSecond;
+  if (frac < 0) {
+    frac += kMicrosPerSecond;
+    --secs;
+  }
+  int64_t days = secs / 86400;
+  int64_t sod = secs % 86400;
+  if (sod < 0) {
+    sod += 86400;
+    --days;
+  }
+  const Civil c = civil_from_days(days);
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.y, c.m, c.d, sod / 3600, sod / 60 % 60,
+                 sod % 60);
+  if (frac != 0) {
+    int width = 6;
+    while (frac % 10 == 0) {
+      frac /= 10;
+      --width;
+    }
+    fmt::format_to(it, ".{:0{}}", frac, width);
+  }
+  out.push_back('Z');
+}
+
+std::string format_time(Micros t) {
+  std::string s;
+  append_time(s, t);
+  return s;
+}
+
+bool parse_window(std::string_view s, Micros* out, std::string* err) {
+  int64_t n = 0;
+  const char* first = s.data();
+  const char* last = s.data() + s.size();
+  auto [p, ec] = std::from_chars(first, last, n);
+  const bool unit_ok = ec == std::errc() && p + 1 == last && (*p == 'd' || *p == 'h');
+  if (!unit_ok) {
+    *err = fmt::format("'{}' is not a window; write a whole number of days or hours, like 7d or 36h", s);
+    return false;
+  }
+  if (n <= 0) {
+    *err = fmt::format("window '{}' must be positive, like 7d or 36h", s);
+    return false;
+  }
+  const int64_t max = *p == 'd' ? 36500 : 36500 * 24;
+  if (n > max) {
+    *err = fmt::format("window '{}' is longer than 100 years (36500d)", s);
+    return false;
+  }
+  *out = n * (*p == 'd' ? kMicrosPerDay : kMicrosPerHour);
+  return true;
+}
+
+std::string format_window(Micros w) {
+  if (w % kMicrosPerDay == 0) return fmt::format("{}d", w / kMicrosPerDay);
+  return fmt::format("{}h", w / kMicrosPerHour);
+}
+
+bool parse_as_of(std::string_view s, Micros* out, std::string* err) {
+  if (s.size() == 10) {
+    int64_t days;
+    if (!parse_date(s, &days, err)) return false;
+    *out = days * kMicrosPerDay;
+    return true;
+  }
+  return parse_time(s, out, err);
+}
+
+}  // namespace parcours
