@@ -1,0 +1,101 @@
+#include <boost/test/unit_test.hpp>
+
+#include "core/dataset.h"
+#include "tests/unit/helpers.h"
+
+using namespace parcours;
+
+namespace {
+std::string key_of(const std::string& line) {
+  RecordParser p(RecordParser::Mode::kFirstError);
+  RawContact r;
+  std::vector<FieldError> errs;
+  std::string padded = line;
+  padded.reserve(line.size() + 64);
+  BOOST_REQUIRE(p.parse(padded, &r, &errs));
+  std::string key;
+  return customer_key(r, &key) ? key : "(none)";
+}
+constexpr const char* kHead = R"({"id":"1","channel":"phone","start":"2026-03-01T09:00:00Z")";
+std::string with(std::string_view more) { return std::string(kHead) + std::string(more) + "}"; }
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(dataset)
+
+BOOST_AUTO_TEST_CASE(customer_field_wins_over_identifiers) {
+  BOOST_TEST(key_of(with(R"(,"customer":" A7 ","ids":{"client":"9"})")) == "A7");
+  BOOST_TEST(key_of(with(R"(,"customer":"","ids":{"client":"9"})")) == "client:9");
+}
+
+BOOST_AUTO_TEST_CASE(identifier_order_is_client_email_phone_chat_then_by_kind) {
+  BOOST_TEST(key_of(with(R"(,"ids":{"phone":"+14185550101","email":"A@B.CA","client":"0042"})")) == "client:0042");
+  BOOST_TEST(key_of(with(R"(,"ids":{"phone":"+14185550101","email":" Jean@Exemple.CA "})")) == "email:jean@exemple.ca");
+  BOOST_TEST(key_of(with(R"(,"ids":{"chat":"u1","phone":"+14185550101"})")) == "phone:+14185550101");
+  BOOST_TEST(key_of(with(R"(,"ids":{"zeta":"z","chat":"u1"})")) == "chat:u1");
+  BOOST_TEST(key_of(with(R"(,"ids":{"zeta":"z","account":"a"})")) == "account:a");
+  BOOST_TEST(key_of(with(R"(,"ids":{"client":"  ","phone":"5"})")) == "phone:5");
+  BOOST_TEST(key_of(with(R"(,"ids":{})")) == "(none)");
+  BOOST_TEST(key_of(with("")) == "(none)");
+}
+
+BOOST_AUTO_TEST_CASE(duplicates_last_read_wins) {
+  Dataset ds;
+  test::load(R"({"id":"1","channel":"phone","start":"2026-03-01T09:00:00Z","service":"a"}
+{"id":"1","channel":"email","start":"2026-03-01T09:00:00Z","service":"b"}
+{"id":"1","channel":"phone","start":"2026-03-02T09:00:00Z","service":"c"}
+)", &ds);
+  BOOST_TEST(ds.accepted == 3);
+  BOOST_TEST(ds.duplicates == 1);
+  BOOST_REQUIRE(ds.contacts.size() == 2u);
+  BOOST_TEST(ds.service(ds.contacts[0]) == "c");  // same channel and id: replaced
+  BOOST_TEST(ds.service(ds.contacts[1]) == "b");  // same id, other channel: another contact
+  BOOST_TEST(format_time(ds.latest_start) == "2026-03-02T09:00:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(legs_merge_into_one_contact) {
+  Dataset ds;
+  test::load(R"({"id":"b","channel":"phone","start":"2026-03-01T09:05:00Z","end":"2026-03-01T09:20:00Z","service":"agent-q","conversation":"k","outcome":"resolved","ids":{"phone":"5"}}
+{"id":"a","channel":"phone","start":"2026-03-01T09:00:00Z","end":"2026-03-01T09:05:00Z","service":"ivr-menu","conversation":"k","outcome":"transferred"}
+{"id":"c","channel":"chat","start":"2026-03-01T09:01:00Z","conversation":"k"}
+{"id":"d","channel":"phone","start":"2026-03-01T09:30:00Z","conversation":"other"}
+)", &ds);
+  BOOST_TEST(ds.legs_merged == 1);
+  BOOST_REQUIRE(ds.contacts.size() == 3u);
+  const Contact* merged = nullptr;
+  for (const Contact& c : ds.contacts)
+    if (ds.id(c) == "a") merged = &c;
+  BOOST_REQUIRE(merged != nullptr);
+  BOOST_TEST(format_time(merged->start) == "2026-03-01T09:00:00Z");  // earliest start
+  BOOST_TEST(format_time(merged->end) == "2026-03-01T09:20:00Z");    // latest end
+  BOOST_TEST((merged->outcome == Outcome::resolved));                // last leg's outcome
+  BOOST_TEST(ds.service(*merged) == "ivr-menu");                      // first leg's fields
+  BOOST_TEST(ds.customer(*merged) == "phone:5");                       // a later leg's customer is kept
+  // The latest start counts every leg.
+  BOOST_TEST(format_time(ds.latest_start) == "2026-03-01T09:30:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(legs_of_a_replaced_duplicate_do_not_count) {
+  Dataset ds;
+  test::load(R"({"id":"a","channel":"phone","start":"2026-03-01T09:00:00Z","conversation":"k"}
+{"id":"b","channel":"phone","start":"2026-03-01T09:05:00Z","conversation":"k"}
+{"id":"b","channel":"phone","start":"2026-03-01T09:05:00Z"}
+)", &ds);
+  BOOST_TEST(ds.duplicates == 1);
+  BOOST_TEST(ds.legs_merged == 0);
+  BOOST_TEST(ds.contacts.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(order_ties_break_on_id_then_channel) {
+  Dataset ds;
+  test::load(R"({"id":"2","channel":"phone","start":"2026-03-01T09:00:00Z"}
+{"id":"10","channel":"phone","start":"2026-03-01T09:00:00Z"}
+{"id":"10","channel":"email","start":"2026-03-01T09:00:00Z"}
+)", &ds);
+  BOOST_REQUIRE(ds.contacts.size() == 3u);
+  // "10" < "2" bytewise; phone < email in the channel enum.
+  BOOST_TEST(ds.before(ds.contacts[1], ds.contacts[0]));
+  BOOST_TEST(ds.before(ds.contacts[1], ds.contacts[2]));
+  BOOST_TEST(!ds.before(ds.contacts[0], ds.contacts[0]));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,45 @@
+// Test helpers: build a Dataset from NDJSON text the way the tools do.
+#pragma once
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "core/dataset.h"
+#include "core/record.h"
+
+namespace parcours::test {
+
+// Parses every line of `ndjson`; returns the problems of rejected lines.
+inline std::vector<FieldError> load(const std::string& ndjson, Dataset* ds, bool finish = true) {
+  RecordParser parser(RecordParser::Mode::kFirstError);
+  RawContact rec;
+  std::vector<FieldError> all, errs;
+  std::istringstream in(ndjson);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::string padded = line;
+    padded.reserve(line.size() + simdjson::SIMDJSON_PADDING);
+    errs.clear();
+    if (parser.parse(std::string_view(padded.data(), line.size()), &rec, &errs)) ds->add(rec);
+    else all.insert(all.end(), errs.begin(), errs.end());
+  }
+  if (finish) ds->finish();
+  return all;
+}
+
+// Problems found in one line, in validate's mode.
+inline std::vector<FieldError> problems(const std::string& line, RecordParser::Mode mode = RecordParser::Mode::kAllErrors) {
+  RecordParser parser(mode);
+  RawContact rec;
+  std::vector<FieldError> errs;
+  std::string padded = line;
+  padded.reserve(line.size() + simdjson::SIMDJSON_PADDING);
+  parser.parse(std::string_view(padded.data(), line.size()), &rec, &errs);
+  return errs;
+}
+
+}  // namespace parcours::test

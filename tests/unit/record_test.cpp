@@ -1,0 +1,112 @@
+#include <boost/test/unit_test.hpp>
+
+#include "core/record.h"
+#include "tests/unit/helpers.h"
+
+using namespace parcours;
+using parcours::test::problems;
+
+namespace {
+bool has(const std::vector<FieldError>& errs, std::string_view field, std::string_view text) {
+  for (const auto& e : errs)
+    if (e.field == field && e.message.find(text) != std::string::npos) return true;
+  return false;
+}
+constexpr const char* kOk = R"({"id":"1","channel":"phone","start":"2026-03-01T09:00:00Z")";
+std::string rec(std::string_view more) { return std::string(kOk) + std::string(more) + "}"; }
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(record)
+
+BOOST_AUTO_TEST_CASE(channels_in_english_and_french) {
+  Channel c;
+  BOOST_TEST((parse_channel("phone", &c) && c == Channel::phone));
+  BOOST_TEST((parse_channel("PHONE", &c) && c == Channel::phone));
+  BOOST_TEST((parse_channel("t\xc3\xa9l\xc3\xa9phone", &c) && c == Channel::phone));
+  BOOST_TEST((parse_channel("T\xc3\x89L\xc3\x89PHONE", &c) && c == Channel::phone));
+  BOOST_TEST((parse_channel("telephone", &c) && c == Channel::phone));
+  BOOST_TEST((parse_channel("rvi", &c) && c == Channel::ivr));
+  BOOST_TEST((parse_channel("clavardage", &c) && c == Channel::chat));
+  BOOST_TEST((parse_channel("courriel", &c) && c == Channel::email));
+  BOOST_TEST((parse_channel("courrier", &c) && c == Channel::mail));
+  BOOST_TEST((parse_channel("poste", &c) && c == Channel::mail));
+  BOOST_TEST((parse_channel("t\xc3\xa9l\xc3\xa9\x63opie", &c) && c == Channel::fax));
+  BOOST_TEST((parse_channel("telecopie", &c) && c == Channel::fax));
+  BOOST_TEST((parse_channel("comptoir", &c) && c == Channel::counter));
+  BOOST_TEST((parse_channel("internet", &c) && c == Channel::web));
+  BOOST_TEST((parse_channel("medias-sociaux", &c) && c == Channel::social));
+  BOOST_TEST((parse_channel("navigation-assistee", &c) && c == Channel::cobrowse));
+  BOOST_TEST(!parse_channel("fone", &c));
+  BOOST_TEST(!parse_channel("", &c));
+  for (int i = 0; i < kChannelCount; ++i) {
+    BOOST_TEST(parse_channel(channel_name(static_cast<Channel>(i)), &c));
+    BOOST_TEST(static_cast<int>(c) == i);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_full_record_parses) {
+  RecordParser p(RecordParser::Mode::kAllErrors);
+  RawContact r;
+  std::vector<FieldError> errs;
+  std::string line = R"({"id":"007","channel":"courriel","start":"2026-03-01T09:00:00-05:00","answered":null,)"
+                     R"("end":"2026-03-01T14:30:00Z","service":"cr\u00e9dit","customer":"A","ids":{"email":"a@b.ca","phone":null},)"
+                     R"("direction":"out","outcome":"resolved","conversation":"c1","agent":"x","queue":"q","reason":"r",)"
+                     R"("src":{"file":"x.csv","line":3}})";
+  line.reserve(line.size() + 64);
+  BOOST_TEST(p.parse(line, &r, &errs));
+  BOOST_TEST(errs.empty());
+  BOOST_TEST(r.id == "007");
+  BOOST_TEST((r.channel == Channel::email));
+  BOOST_TEST(r.answered == kNoTime);
+  BOOST_TEST(r.end - r.start == 30 * 60 * kMicrosPerSecond);
+  BOOST_TEST(r.service == "cr\xc3\xa9" "dit");
+  BOOST_TEST(r.ids.size() == 1u);
+  BOOST_TEST((r.direction == Direction::out));
+  BOOST_TEST((r.outcome == Outcome::resolved));
+  BOOST_TEST(r.conversation == "c1");
+}
+
+BOOST_AUTO_TEST_CASE(required_fields) {
+  auto e = problems(R"({"channel":"web"})");
+  BOOST_TEST(has(e, "id", "missing"));
+  BOOST_TEST(has(e, "start", "missing"));
+  BOOST_TEST(!has(e, "channel", ""));
+  BOOST_TEST(has(problems(R"({"id":null,"channel":"web","start":"2026-03-01T09:00:00Z"})"), "id", "must not be null"));
+  BOOST_TEST(has(problems(R"({"id":"","channel":"web","start":"2026-03-01T09:00:00Z"})"), "id", "empty"));
+  BOOST_TEST(has(problems(R"({"id":12,"channel":"web","start":"2026-03-01T09:00:00Z"})"), "id", "not a number"));
+}
+
+BOOST_AUTO_TEST_CASE(values_are_checked) {
+  BOOST_TEST(has(problems(rec(R"(,"direction":"inbound")")), "direction", "in or out"));
+  BOOST_TEST(has(problems(rec(R"(,"outcome":"ok")")), "outcome", "not an outcome"));
+  BOOST_TEST(has(problems(rec(R"(,"end":"2026-03-01T08:59:59Z")")), "end", "before start"));
+  BOOST_TEST(has(problems(rec(R"(,"answered":"2026-03-01T08:00:00Z")")), "answered", "before start"));
+  BOOST_TEST(has(problems(rec(R"(,"ids":["a"])")), "ids", "object"));
+  BOOST_TEST(has(problems(rec(R"(,"ids":{"phone":5})")), "ids.phone", "string"));
+  BOOST_TEST(has(problems(rec(R"(,"ids":{"":"x"})")), "ids", "kind"));
+  BOOST_TEST(has(problems(rec(R"(,"src":{"file":"a","line":0})")), "src.line", "whole number"));
+  BOOST_TEST(problems(rec(R"(,"end":"2026-03-01T09:00:00Z")")).empty());  // end == start is fine
+}
+
+BOOST_AUTO_TEST_CASE(unknown_and_duplicate_fields) {
+  BOOST_TEST(has(problems(rec(R"(,"custmer":"A")")), "custmer", "unknown field"));
+  // The computing tools ignore fields they do not know.
+  BOOST_TEST(problems(rec(R"(,"custmer":"A")"), RecordParser::Mode::kFirstError).empty());
+  BOOST_TEST(has(problems(rec(R"(,"id":"2")")), "id", "twice"));
+}
+
+BOOST_AUTO_TEST_CASE(broken_lines) {
+  BOOST_TEST(has(problems("not json"), "-", ""));
+  BOOST_TEST(has(problems("[1,2]"), "-", "not a JSON object"));
+  BOOST_TEST(has(problems(R"({"id":"1","channel":"web")"), "-", ""));  // truncated
+  BOOST_TEST(has(problems(rec("") + " {}"), "-", "after the end"));
+  BOOST_TEST(has(problems(std::string(R"({"id":"a)") + '\xff' + R"(","channel":"web","start":"2026-03-01T09:00:00Z"})"), "-", ""));
+}
+
+BOOST_AUTO_TEST_CASE(all_errors_versus_first_error) {
+  const std::string bad = R"({"id":"","channel":"fone","start":"yesterday"})";
+  BOOST_TEST(problems(bad).size() == 3u);
+  BOOST_TEST(problems(bad, RecordParser::Mode::kFirstError).size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

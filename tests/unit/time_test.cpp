@@ -1,0 +1,100 @@
+#include <boost/test/unit_test.hpp>
+
+#include "core/time.h"
+
+using namespace parcours;
+
+namespace {
+Micros t(std::string_view s) {
+  Micros out = 0;
+  std::string err;
+  BOOST_REQUIRE_MESSAGE(parse_time(s, &out, &err), std::string(s) + ": " + err);
+  return out;
+}
+std::string fails(std::string_view s) {
+  Micros out = 0;
+  std::string err;
+  BOOST_CHECK_MESSAGE(!parse_time(s, &out, &err), std::string(s) + " should not parse");
+  return err;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(time_parsing)
+
+BOOST_AUTO_TEST_CASE(utc_and_offsets_are_the_same_instant) {
+  BOOST_TEST(t("1970-01-01T00:00:00Z") == 0);
+  BOOST_TEST(t("2026-03-01T09:00:00Z") == t("2026-03-01T04:00:00-05:00"));
+  BOOST_TEST(t("2026-03-01T09:00:00Z") == t("2026-03-01T10:30:00+01:30"));
+  BOOST_TEST(t("2026-03-01t09:00:00z") == t("2026-03-01 09:00:00Z"));
+  BOOST_TEST(t("2026-03-01T09:00:00Z") == 1772355600LL * kMicrosPerSecond);
+}
+
+BOOST_AUTO_TEST_CASE(fractions_kept_to_the_microsecond) {
+  BOOST_TEST(t("1970-01-01T00:00:00.5Z") == 500000);
+  BOOST_TEST(t("1970-01-01T00:00:00.123456Z") == 123456);
+  BOOST_TEST(t("1970-01-01T00:00:00.1234569Z") == 123456);  // truncated, not rounded
+  fails("1970-01-01T00:00:00.Z");
+}
+
+BOOST_AUTO_TEST_CASE(leap_years) {
+  BOOST_TEST(t("2024-03-01T00:00:00Z") - t("2024-02-28T00:00:00Z") == 2 * kMicrosPerDay);
+  BOOST_TEST(t("2100-03-01T00:00:00Z") - t("2100-02-28T00:00:00Z") == 1 * kMicrosPerDay);
+  BOOST_TEST(t("2000-03-01T00:00:00Z") - t("2000-02-28T00:00:00Z") == 2 * kMicrosPerDay);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_dates_and_times_are_rejected_with_a_reason) {
+  BOOST_TEST(fails("2023-02-29T00:00:00Z").find("does not exist") != std::string::npos);
+  BOOST_TEST(fails("2026-13-01T00:00:00Z").find("month 13") != std::string::npos);
+  fails("2026-03-01T24:00:00Z");
+  fails("2026-03-01T09:60:00Z");
+  fails("2026-03-01T09:00Z");
+  fails("2026-03-01");
+  fails("");
+  fails("2026-03-01T09:00:00+5:00");
+  fails("2026-03-01T09:00:00Z junk");
+  BOOST_TEST(fails("2026-03-01T09:00:00").find("no UTC offset") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(leap_second_reads_as_next_second) {
+  BOOST_TEST(t("2016-12-31T23:59:60Z") == t("2017-01-01T00:00:00Z"));
+}
+
+BOOST_AUTO_TEST_CASE(extreme_years) {
+  BOOST_TEST(t("1969-12-31T23:59:59Z") == -kMicrosPerSecond);
+  BOOST_TEST(format_time(t("2100-12-31T23:59:59Z")) == "2100-12-31T23:59:59Z");
+  BOOST_TEST(format_time(t("0001-01-01T00:00:00Z")) == "0001-01-01T00:00:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(format_round_trips) {
+  BOOST_TEST(format_time(t("2026-03-01T04:00:00-05:00")) == "2026-03-01T09:00:00Z");
+  BOOST_TEST(format_time(t("2026-03-01T09:00:00.250Z")) == "2026-03-01T09:00:00.25Z");
+  BOOST_TEST(format_time(t("2026-03-01T09:00:00.000001Z")) == "2026-03-01T09:00:00.000001Z");
+  BOOST_TEST(format_time(t("1969-12-31T23:59:59.5Z")) == "1969-12-31T23:59:59.5Z");
+}
+
+BOOST_AUTO_TEST_CASE(windows) {
+  Micros w = 0;
+  std::string err;
+  BOOST_TEST(parse_window("7d", &w, &err));
+  BOOST_TEST(w == 7 * kMicrosPerDay);
+  BOOST_TEST(format_window(w) == "7d");
+  BOOST_TEST(parse_window("36h", &w, &err));
+  BOOST_TEST(format_window(w) == "36h");
+  BOOST_TEST(parse_window("48h", &w, &err));
+  BOOST_TEST(format_window(w) == "2d");
+  BOOST_TEST(parse_window("36500d", &w, &err));
+  for (const char* bad : {"0d", "-1d", "7", "d", "7w", "7 d", "36501d", "1.5d", ""})
+    BOOST_TEST(!parse_window(bad, &w, &err), bad);
+}
+
+BOOST_AUTO_TEST_CASE(as_of_accepts_a_bare_date) {
+  Micros a = 0;
+  std::string err;
+  BOOST_TEST(parse_as_of("2026-03-31", &a, &err));
+  BOOST_TEST(a == t("2026-03-31T00:00:00Z"));
+  BOOST_TEST(parse_as_of("2026-03-31T12:00:00+02:00", &a, &err));
+  BOOST_TEST(a == t("2026-03-31T10:00:00Z"));
+  BOOST_TEST(!parse_as_of("2026-02-30", &a, &err));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
