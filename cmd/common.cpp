@@ -112,7 +112,7 @@ int emit(std::string_view tool, const ComputeOptions& o, const std::function<voi
   }
   produce(out);
   if (!out.close(&err)) {
-    say(tool, fmt::format("{}: {}", o.output.empty() ? "standard output" : o.output, err));
+    say(tool, o.output.empty() ? err : fmt::format("{}: {}", o.output, err));
     return kExitIo;
   }
   return status;

@@ -28,6 +28,7 @@ struct Tool {
 };
 const std::vector<Tool>& tools();
 
+std::function<int()> setup_ingest(CLI::App& app);
 std::function<int()> setup_validate(CLI::App& app);
 std::function<int()> setup_stats(CLI::App& app);
 std::function<int()> setup_journeys(CLI::App& app);

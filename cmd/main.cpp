@@ -10,6 +10,7 @@ namespace parcours {
 
 const std::vector<Tool>& tools() {
   static const std::vector<Tool> kTools = {
+      {"ingest", "turn the exports of each channel's system into canonical contacts", setup_ingest},
       {"validate", "check canonical contact records against the contract", setup_validate},
       {"stats", "repeat contacts and first-contact resolution per service", setup_stats},
       {"journeys", "each customer's episodes and paths across channels", setup_journeys},

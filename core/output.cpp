@@ -25,7 +25,7 @@ bool Output::open(const std::string& path, std::string* err) {
   tmpl.push_back('\0');
   fd_ = mkostemp(tmpl.data(), O_CLOEXEC);
   if (fd_ < 0) {
-    *err = fmt_errno("cannot create a file beside it", errno);
+    *err = fmt_errno("cannot create a temporary file in its folder", errno);
     return false;
   }
   temp_ = tmpl.data();

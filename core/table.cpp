@@ -143,7 +143,8 @@ std::string render(const Table& t, Format f) {
       for (const auto& row : t.rows) {
         auto& line = cells.emplace_back();
         for (size_t i = 0; i < row.size(); ++i) {
-          line.push_back(plain(row[i]));
+          line.emplace_back();
+          append_tsv(line.back(), plain(row[i]));  // a tab or newline would break the layout
           w[i] = std::max(w[i], width(line.back()));
         }
       }
