@@ -68,6 +68,13 @@ Summary compute_stats(const Dataset& ds, const Params& p) {
     }
   });
 
+  // A service gets a row when some contact has it. Services seen only on a
+  // dropped duplicate or a merged leg have none; with --any-service a service
+  // whose contacts all count under other services' episodes keeps a row of
+  // zeros, so that the rows do not depend on how contacts were attributed.
+  std::vector<bool> present(nsvc, false);
+  for (const Contact& c : ds.contacts) present[c.service] = true;
+
   std::vector<uint32_t> ids(nsvc);
   std::iota(ids.begin(), ids.end(), 0u);
   std::sort(ids.begin(), ids.end(),
@@ -78,8 +85,7 @@ Summary compute_stats(const Dataset& ds, const Params& p) {
   all.service = "(all)";
   for (uint32_t id : ids) {
     ServiceStats& s = by_id[id];
-    // "unknown" is pre-interned; show it only when some contact has it.
-    if (id == 0 && s.n.contacts == 0) continue;
+    if (!present[id]) continue;
     s.service = std::string(ds.services.view(id));
     all.n.add(s.n);
     for (size_t k = 0; k < all.transitions.size(); ++k) all.transitions[k] += s.transitions[k];
