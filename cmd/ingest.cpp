@@ -172,7 +172,11 @@ std::function<int()> setup_ingest(CLI::App& app) {
   app.add_option("--map", c->options.map_file, "column mapping of a csv export");
   app.add_option("--columns", c->options.columns, "asterisk-cdr: force the column count (16 to 21)")
       ->check(CLI::Range(16, 21));
-  app.add_option("--ours", c->options.ours, "email: the agency's own domains (their messages are outbound)");
+  // One domain per --ours (or a comma-separated list), so that a file operand
+  // after it is never taken for a domain.
+  app.add_option("--ours", c->options.ours, "email: one of the agency's own domains (their messages are outbound); repeat it or separate with commas")
+      ->allow_extra_args(false)
+      ->delimiter(',');
   app.add_option("--rejects", c->rejects_file, "write each rejected record, with file, line and reason, to FILE");
   app.add_option("-o,--output", c->output, "write to FILE (atomically) instead of standard output");
   app.add_option("--max-errors", c->max_errors, "stop after N rejected records (0: never)")
