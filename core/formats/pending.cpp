@@ -11,13 +11,9 @@ std::unique_ptr<FormatReader> pending(std::string* err) {
 }
 }  // namespace
 
-std::unique_ptr<FormatReader> make_asterisk_cdr(const IngestOptions&, std::string* err) { return pending(err); }
-std::unique_ptr<FormatReader> make_freeswitch_cdr(const IngestOptions&, std::string* err) { return pending(err); }
 std::unique_ptr<FormatReader> make_connect_ctr(const IngestOptions&, std::string* err) { return pending(err); }
 std::unique_ptr<FormatReader> make_genesys(const IngestOptions&, std::string* err) { return pending(err); }
 std::unique_ptr<FormatReader> make_zendesk(const IngestOptions&, std::string* err) { return pending(err); }
-std::unique_ptr<FormatReader> make_mbox(const IngestOptions&, std::string* err) { return pending(err); }
-std::unique_ptr<FormatReader> make_eml(const IngestOptions&, std::string* err) { return pending(err); }
 std::unique_ptr<FormatReader> make_csv(const IngestOptions&, std::string* err) { return pending(err); }
 
 }  // namespace parcours
