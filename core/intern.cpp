@@ -41,9 +41,8 @@ uint64_t hash_bytes(std::string_view s) {
 Interner::Interner() : offsets_{0}, slots_(64, Slot{kNone, 0}), mask_(63) {}
 
 uint32_t Interner::find(std::string_view s) const {
-  const uint64_t h = hash_bytes(s);
-  const uint32_t tag = static_cast<uint32_t>(h >> 32);
-  for (uint64_t i = h & mask_;; i = (i + 1) & mask_) {
+  const uint32_t tag = tag_of(s);
+  for (uint64_t i = home(tag);; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];
     if (slot.id == kNone) return kNone;
     if (slot.tag == tag && view(slot.id) == s) return slot.id;
@@ -51,9 +50,8 @@ uint32_t Interner::find(std::string_view s) const {
 }
 
 uint32_t Interner::intern(std::string_view s, bool* added) {
-  const uint64_t h = hash_bytes(s);
-  const uint32_t tag = static_cast<uint32_t>(h >> 32);
-  uint64_t i = h & mask_;
+  const uint32_t tag = tag_of(s);
+  uint64_t i = home(tag);
   for (;; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];
     if (slot.id == kNone) break;
@@ -78,7 +76,7 @@ void Interner::grow() {
   mask_ = slots_.size() - 1;
   for (const Slot& slot : old) {
     if (slot.id == kNone) continue;
-    uint64_t i = hash_bytes(view(slot.id)) & mask_;
+    uint64_t i = home(slot.tag);
     while (slots_[i].id != kNone) i = (i + 1) & mask_;
     slots_[i] = slot;
   }

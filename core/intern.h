@@ -35,6 +35,14 @@ class Interner {
     uint32_t id;  // kNone when empty
     uint32_t tag;  // high 32 bits of the hash, to skip most string compares
   };
+  // The slot is chosen from the tag alone, so growing the table never reads
+  // the strings again (that was most of the cost of interning millions of
+  // ids: one cache miss per string per doubling). Tables stay below 2^32
+  // slots since ids are 32 bits and the load is at most 1/2; the tag then
+  // still tells apart all but 2^-(32 - log2 slots) of the strings that meet
+  // in a probe sequence.
+  static uint32_t tag_of(std::string_view s) { return static_cast<uint32_t>(hash_bytes(s) >> 32); }
+  uint64_t home(uint32_t tag) const { return tag & mask_; }
   void grow();
   std::vector<char> arena_;
   std::vector<uint64_t> offsets_;  // size() + 1 entries
