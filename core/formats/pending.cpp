@@ -14,6 +14,5 @@ std::unique_ptr<FormatReader> pending(std::string* err) {
 std::unique_ptr<FormatReader> make_connect_ctr(const IngestOptions&, std::string* err) { return pending(err); }
 std::unique_ptr<FormatReader> make_genesys(const IngestOptions&, std::string* err) { return pending(err); }
 std::unique_ptr<FormatReader> make_zendesk(const IngestOptions&, std::string* err) { return pending(err); }
-std::unique_ptr<FormatReader> make_csv(const IngestOptions&, std::string* err) { return pending(err); }
 
 }  // namespace parcours
