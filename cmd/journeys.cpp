@@ -1,6 +1,7 @@
 // parcours journeys: one line per identified customer, with their episodes
 // (service, start, end, size, path) and their outbound contacts.
 #include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -71,15 +72,19 @@ class JourneyWriter {
       append_time(line_, ds_.contacts[e.contacts[0]].start);
       line_ += "\",\"end\":\"";
       append_time(line_, e.end);
-      fmt::format_to(std::back_inserter(line_), "\",\"size\":{},\"breadth\":{},\"path\":\"", e.contacts.size(),
-                     e.breadth());
+      line_ += "\",\"size\":";
+      append_int(e.contacts.size());
+      line_ += ",\"breadth\":";
+      append_int(e.breadth());
+      line_ += ",\"path\":\"";
       append_path(e);
       line_ += "\",\"contacts\":[";
       for (size_t k = 0; k < e.contacts.size(); ++k) {
         if (k > 0) line_.push_back(',');
         append_json_string(line_, ds_.id(ds_.contacts[e.contacts[k]]));
       }
-      fmt::format_to(std::back_inserter(line_), "],\"cohort\":{},\"resolved\":{}}}", e.cohort, e.resolved);
+      line_ += e.cohort ? "],\"cohort\":true" : "],\"cohort\":false";
+      line_ += e.resolved ? ",\"resolved\":true}" : ",\"resolved\":false}";
     }
     line_ += "],\"outbound\":[";
     for (size_t i = 0; i < outbound_.size(); ++i) {
@@ -89,11 +94,18 @@ class JourneyWriter {
       append_json_string(line_, ds_.id(c));
       line_ += ",\"service\":";
       append_json_string(line_, ds_.service(c));
-      fmt::format_to(std::back_inserter(line_), ",\"channel\":\"{}\",\"start\":\"", channel_name(c.channel));
+      line_ += ",\"channel\":\"";
+      line_ += channel_name(c.channel);
+      line_ += "\",\"start\":\"";
       append_time(line_, c.start);
       line_ += "\"}";
     }
     line_ += "]}\n";
+  }
+
+  void append_int(uint64_t v) {
+    char buf[24];
+    line_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
   }
 
   const Dataset& ds_;

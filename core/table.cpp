@@ -26,6 +26,15 @@ std::string format_ratio4(Ratio r) {
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
+  // Most values (ids, services, times) need no escape: copy them whole.
+  size_t plain = 0;
+  while (plain < s.size()) {
+    const auto c = static_cast<unsigned char>(s[plain]);
+    if (c < 0x20 || c == '"' || c == '\\') break;
+    ++plain;
+  }
+  out.append(s.data(), plain);
+  s.remove_prefix(plain);
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
