@@ -5,7 +5,7 @@ BUILD   ?= build
 JOBS    ?= $(shell nproc)
 PACKAGES = cmake g++ make pkg-config libcli11-dev libsimdjson-dev libfmt-dev \
            libre2-dev libboost-test-dev libhowardhinnant-date-dev tzdata \
-           libgmime-3.0-dev groff mandoc jq
+           libgmime-3.0-dev libphonenumber-dev libssl-dev groff mandoc jq
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: all deps build test demo bench clean
@@ -30,7 +30,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 demo: build
-	$(BUILD)/parcours stats --format table samples/contacts.ndjson
+	samples/demo.sh $(BUILD)/parcours
 
 bench: build
 	@dpkg-query -W -f='$${Status}' hyperfine 2>/dev/null | grep -q 'ok installed' || \

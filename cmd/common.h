@@ -33,9 +33,37 @@ std::function<int()> setup_validate(CLI::App& app);
 std::function<int()> setup_stats(CLI::App& app);
 std::function<int()> setup_journeys(CLI::App& app);
 std::function<int()> setup_transitions(CLI::App& app);
+std::function<int()> setup_link(CLI::App& app);
 
 // `parcours TOOL: message` on stderr.
 void say(std::string_view tool, std::string_view message);
+
+// The identity options of link, stats, journeys and transitions.
+struct LinkFlags {
+  std::string region = "CA";
+  std::string crosswalk, block, hash_key;
+  int64_t max_fanout = 1;
+};
+void add_link_options(CLI::App& app, LinkFlags& o);
+// Sets up the linker from the flags, reading the files they name; reports a
+// problem and returns its exit status (2), or kExitOk.
+int configure_linker(std::string_view tool, const LinkFlags& o, Linker* linker);
+// The identity lines of the summary: customers, linked across channels,
+// dropped identifiers (each listed, at most 20), refused unions.
+// `records` and `unidentified_records` are left out when < 0.
+void print_link_summary(std::string_view tool, const LinkFlags& o, const Dataset& ds, int64_t records = -1,
+                        int64_t unidentified_records = -1);
+
+// One input: the name diagnostics use, and the path it is read from.
+struct InputFile {
+  std::string label, path;
+};
+// Reads the records of every input, handing each accepted one to `add` and
+// reporting the others. Returns kExitOk, kExitRejected, or kExitIo when an
+// input could not be read; *stopped is set when --max-errors was reached.
+int read_records(std::string_view tool, const std::vector<InputFile>& files, int64_t max_errors,
+                 const std::function<void(const RawContact&)>& add, int64_t* read, int64_t* rejected,
+                 bool* stopped);
 
 // The options of stats, journeys and transitions.
 struct ComputeOptions {
@@ -48,6 +76,7 @@ struct ComputeOptions {
   bool any_service = false;
   bool quiet = false;
   int64_t max_errors = 0;
+  LinkFlags link;
 };
 void add_compute_options(CLI::App& app, ComputeOptions& o, std::vector<std::string> formats);
 

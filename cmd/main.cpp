@@ -15,6 +15,7 @@ const std::vector<Tool>& tools() {
       {"stats", "repeat contacts and first-contact resolution per service", setup_stats},
       {"journeys", "each customer's episodes and paths across channels", setup_journeys},
       {"transitions", "channel-to-channel counts over every repeat contact", setup_transitions},
+      {"link", "fill in each record's customer by linking shared identifiers", setup_link},
   };
   return kTools;
 }

@@ -5,53 +5,6 @@
 
 namespace parcours {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-int kind_rank(std::string_view kind) {
-  static constexpr std::array<std::string_view, 4> kOrder = {"client", "email", "phone", "chat"};
-  for (size_t i = 0; i < kOrder.size(); ++i)
-    if (kind == kOrder[i]) return static_cast<int>(i);
-  return static_cast<int>(kOrder.size());
-}
-
-}  // namespace
-
-bool customer_key(const RawContact& r, std::string* key) {
-  if (r.has_customer) {
-    const std::string_view c = trim(r.customer);
-    if (!c.empty()) {
-      key->assign(c);
-      return true;
-    }
-  }
-  const std::pair<std::string_view, std::string_view>* best = nullptr;
-  for (const auto& kv : r.ids) {
-    if (trim(kv.second).empty()) continue;
-    if (best == nullptr) {
-      best = &kv;
-      continue;
-    }
-    const int a = kind_rank(kv.first), b = kind_rank(best->first);
-    if (a < b || (a == b && a == 4 && kv.first < best->first)) best = &kv;
-  }
-  if (best == nullptr) return false;
-  const std::string_view v = trim(best->second);
-  key->assign(best->first);
-  key->push_back(':');
-  const size_t at = key->size();
-  key->append(v);
-  if (best->first == "email")
-    for (size_t i = at; i < key->size(); ++i)
-      if ((*key)[i] >= 'A' && (*key)[i] <= 'Z') (*key)[i] = static_cast<char>((*key)[i] - 'A' + 'a');
-  return true;
-}
-
 Dataset::Dataset() { services.intern("unknown"); }
 
 void Dataset::add(const RawContact& r) {
@@ -67,7 +20,8 @@ void Dataset::add(const RawContact& r) {
   c.end = r.end;
   c.id = id;
   c.service = r.has_service ? services.intern(r.service) : 0;
-  c.customer = customer_key(r, &scratch_) ? customers.intern(scratch_) : kNone;
+  c.customer = kNone;  // known once every record is in: finish() links
+  const uint32_t rec = linker.add(r);
   c.conversation = r.has_conversation && !r.conversation.empty() ? conversations.intern(r.conversation) : kNone;
   c.channel = r.channel;
   c.direction = r.direction;
@@ -75,10 +29,12 @@ void Dataset::add(const RawContact& r) {
   c.merged_away = false;
   if (added) {
     slot_of_id_.push_back(static_cast<uint32_t>(contacts.size()));
+    record_of_.push_back(rec);
     contacts.push_back(c);
   } else {
     ++duplicates;
     contacts[slot_of_id_[id]] = c;
+    record_of_[slot_of_id_[id]] = rec;  // the replaced record's identifiers no longer count
   }
 }
 
@@ -87,6 +43,13 @@ bool Dataset::before(const Contact& a, const Contact& b) const {
   const std::string_view x = id(a), y = id(b);
   if (x != y) return x < y;
   return a.channel < b.channel;
+}
+
+uint32_t Dataset::customer_of_node(uint32_t node) {
+  if (node == kNone) return kNone;
+  uint32_t& c = customer_of_label_[node];
+  if (c == kNone) c = customers.intern(linker.key_text(node));
+  return c;
 }
 
 void Dataset::finish() {
@@ -103,12 +66,40 @@ void Dataset::finish() {
     if (x.channel != y.channel) return x.channel < y.channel;
     return before(x, y);
   });
+  auto group_end = [&](size_t i) {
+    size_t j = i + 1;
+    while (j < legs.size() && contacts[legs[j]].conversation == contacts[legs[i]].conversation &&
+           contacts[legs[j]].channel == contacts[legs[i]].channel)
+      ++j;
+    return j;
+  };
+
+  // Linking sees each contact as one: the records that count, legs together.
+  {
+    std::vector<uint32_t> list;
+    list.reserve(contacts.size());
+    for (uint32_t i = 0; i < contacts.size(); ++i)
+      if (contacts[i].conversation == kNone) list.push_back(record_of_[i]);
+    for (size_t i = 0; i < legs.size();) {
+      const size_t j = group_end(i);
+      for (size_t k = i; k < j; ++k) list.push_back(record_of_[legs[k]] | (k > i ? Linker::kSameContact : 0));
+      i = j;
+    }
+    linker.resolve(list);
+  }
+  customer_of_label_.assign(linker.node_count(), kNone);
+  for (uint32_t i = 0; i < contacts.size(); ++i)
+    contacts[i].customer = customer_of_node(linker.customer_node(record_of_[i]));
+  if (keep_record_customers) {
+    record_customers.resize(linker.records());
+    for (uint32_t r = 0; r < linker.records(); ++r) record_customers[r] = customer_of_node(linker.customer_node(r));
+  }
+
   for (size_t i = 0; i < legs.size();) {
     Contact& first = contacts[legs[i]];
-    size_t j = i + 1;
-    while (j < legs.size() && contacts[legs[j]].conversation == first.conversation &&
-           contacts[legs[j]].channel == first.channel) {
-      Contact& leg = contacts[legs[j]];
+    const size_t j = group_end(i);
+    for (size_t k = i + 1; k < j; ++k) {
+      Contact& leg = contacts[legs[k]];
       // Earliest start is the first leg's; latest end; last leg's outcome;
       // the first known customer; everything else from the first leg.
       if (leg.end != kNoTime && (first.end == kNoTime || leg.end > first.end)) first.end = leg.end;
@@ -116,12 +107,17 @@ void Dataset::finish() {
       if (first.customer == kNone) first.customer = leg.customer;
       leg.merged_away = true;
       ++legs_merged;
-      ++j;
     }
+    if (keep_record_customers)
+      for (size_t k = i; k < j; ++k)
+        if (record_customers[record_of_[legs[k]]] == kNone) record_customers[record_of_[legs[k]]] = first.customer;
     i = j;
   }
   if (legs_merged > 0)
     std::erase_if(contacts, [](const Contact& c) { return c.merged_away; });
+  record_of_ = {};
+  customer_of_label_ = {};
+  linker.release_records();
 }
 
 }  // namespace parcours

@@ -1,6 +1,6 @@
 // The contacts of a run, after the record-level rules of SPEC §3: duplicates
 // resolved (the last read wins), legs of one conversation merged, and each
-// contact's customer key assigned.
+// contact's customer key assigned by linking identifiers (core/identity.h).
 //
 // A Contact is 48 bytes of integers; every string (id, service, customer,
 // conversation) is interned once.
@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/identity.h"
 #include "core/intern.h"
 #include "core/record.h"
 #include "core/time.h"
@@ -37,7 +38,8 @@ class Dataset {
   // Adds one accepted record. A record with the channel and id of one already
   // added replaces it (duplicates are delivered at least once; the last wins).
   void add(const RawContact& r);
-  // Merges legs and drops the merged-away ones. Call once, after the last add.
+  // Links identifiers, assigns customers, merges legs and drops the
+  // merged-away ones. Call once, after the last add.
   void finish();
 
   // The id as written in the source (without the channel byte).
@@ -54,15 +56,21 @@ class Dataset {
   int64_t legs_merged = 0;  // legs folded into another leg of their conversation
   Micros latest_start = kNoTime;  // over records once duplicates are resolved, legs included
 
+  // Configure (region, blocklist, crosswalk, fanout, hash key) before the first add.
+  Linker linker;
+  // Set before finish() to get record_customers: for every record added, in
+  // order (duplicates and legs included), its customer in `customers`, or
+  // kNone. A record without a key or usable identifier of its own takes its
+  // contact's (another leg's) when it is a leg that counts.
+  bool keep_record_customers = false;
+  std::vector<uint32_t> record_customers;
+
  private:
-  std::vector<uint32_t> slot_of_id_;  // ids id -> index in contacts
+  uint32_t customer_of_node(uint32_t node);
+  std::vector<uint32_t> slot_of_id_;   // ids id -> index in contacts
+  std::vector<uint32_t> record_of_;    // index in contacts -> its record in the linker
+  std::vector<uint32_t> customer_of_label_;  // linker node -> id in customers
   std::string scratch_;
 };
-
-// The customer key of a record in this version: its `customer` value, else
-// its first usable identifier in the order client, email, phone, chat, then
-// the other kinds by name, written KIND:VALUE. Emails are lower-cased; values
-// are trimmed; empty values are not usable. Returns false when there is none.
-bool customer_key(const RawContact& r, std::string* key);
 
 }  // namespace parcours

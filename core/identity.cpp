@@ -1,0 +1,567 @@
+#include "core/identity.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <phonenumbers/phonenumberutil.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <numeric>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/csv.h"
+#include "core/diag.h"
+
+namespace parcours {
+
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+// Placeholder words that systems write where an identifier is withheld or
+// unknown, in English and French; compared ASCII case-insensitively.
+constexpr std::string_view kJunkWords[] = {
+    "anonymous", "anonyme", "unknown",     "inconnu", "private", "prive", "priv\xc3\xa9",
+    "restricted", "withheld", "unavailable", "none",  "null",    "n/a",   "-",
+};
+
+// `lower` is lower case; an upper-case É (C3 89) in `a` matches é (C3 A9).
+bool iequals(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (static_cast<unsigned char>(x) == 0x89 && i > 0 && static_cast<unsigned char>(a[i - 1]) == 0xC3)
+      x = static_cast<char>(0xA9);
+    if (x != lower[i]) return false;
+  }
+  return true;
+}
+
+void lower_ascii(std::string* s) {
+  for (char& c : *s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+}
+
+int fixed_kind_rank(std::string_view kind) {
+  static constexpr std::string_view kOrder[] = {"client", "email", "phone", "chat"};
+  for (int i = 0; i < 4; ++i)
+    if (kind == kOrder[i]) return i;
+  return 4;
+}
+
+bool read_file(const std::string& path, std::string* text, std::string* err) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *err = fmt::format("{}: {}", path, fmt_errno("cannot open", errno));
+    return false;
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) {
+    *err = fmt::format("{}: read error", path);
+    return false;
+  }
+  *text = std::move(s).str();
+  return true;
+}
+
+}  // namespace
+
+std::string_view drop_reason_name(DropReason r) {
+  switch (r) {
+    case DropReason::kNone: return "kept";
+    case DropReason::kJunk: return "junk";
+    case DropReason::kNotPhone: return "not a phone number";
+    case DropReason::kBlocked: return "blocked";
+    case DropReason::kFanout: return "shared";
+  }
+  return "";
+}
+
+std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool is_junk(std::string_view v) {
+  if (v.empty()) return true;
+  for (std::string_view w : kJunkWords)
+    if (iequals(v, w)) return true;
+  // Numbers of zeros: 0000000000, 000-0000, +1 000 000 0000.
+  char digits[32];
+  size_t n = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c >= '0' && c <= '9') {
+      if (n == sizeof digits) return false;
+      digits[n++] = c;
+    } else if (c == '+' && n == 0 && i == 0) {
+      continue;
+    } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && c != '/') {
+      return false;
+    }
+  }
+  if (n == 0) return false;
+  // The North American country code before ten zeros.
+  const size_t from = n == 11 && digits[0] == '1' ? 1 : 0;
+  return std::all_of(digits + from, digits + n, [](char c) { return c == '0'; });
+}
+
+bool is_e164(std::string_view v) {
+  if (v.size() < 8 || v.size() > 16 || v[0] != '+' || v[1] < '1' || v[1] > '9') return false;
+  return std::all_of(v.begin() + 2, v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool PhoneNormaliser::set_region(std::string_view region) {
+  std::string r(region);
+  for (char& c : r)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  if (PhoneNumberUtil::GetInstance()->GetCountryCodeForRegion(r) == 0) return false;
+  region_ = std::move(r);
+  return true;
+}
+
+bool PhoneNormaliser::normalise(std::string_view v, std::string* e164) const {
+  v = trim_blanks(v);
+  if (is_e164(v)) {
+    e164->assign(v);
+    return true;
+  }
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber n;
+  if (util.Parse(std::string(v), region_, &n) != PhoneNumberUtil::NO_PARSING_ERROR) return false;
+  if (!util.IsPossibleNumber(n)) return false;
+  n.clear_extension();
+  e164->clear();
+  util.Format(n, PhoneNumberUtil::E164, e164);
+  return true;
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view msg) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  static const unsigned char kEmpty = 0;
+  HMAC(EVP_sha256(), key.empty() ? static_cast<const void*>(&kEmpty) : key.data(), static_cast<int>(key.size()),
+       msg.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), mac, &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * len);
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[mac[i] >> 4]);
+    out.push_back(kHex[mac[i] & 15]);
+  }
+  return out;
+}
+
+// ---- Linker: configuration ---------------------------------------------------
+
+Linker::Linker() : begin_{0} { kinds_.intern(""); }
+Linker::~Linker() = default;
+
+bool Linker::set_region(std::string_view region, std::string* err) {
+  if (!phones_.set_region(region)) {
+    *err = fmt::format("'{}' is not a region libphonenumber knows; give an ISO 3166 code like CA, US or FR",
+                       region);
+    return false;
+  }
+  return true;
+}
+
+std::string Linker::normalise_as(std::string_view kind, std::string_view value) const {
+  value = trim_blanks(value);
+  std::string out;
+  if (kind == "phone" && !is_junk(value) && phones_.normalise(value, &out)) return out;
+  out.assign(value);
+  if (kind == "email") lower_ascii(&out);
+  return out;
+}
+
+bool Linker::add_block_text(std::string_view text, std::string_view name, std::string* err) {
+  int64_t number = 0;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    line = trim_blanks(line);
+    if (line.empty() || line.front() == '#') continue;
+    const size_t comma = line.find(',');
+    if (comma == std::string_view::npos) {
+      *err = fmt::format("{}:{}: expected KIND,VALUE (or *,VALUE for any kind), got '{}'", name, number, line);
+      return false;
+    }
+    const std::string_view kind = trim_blanks(line.substr(0, comma));
+    const std::string_view value = trim_blanks(line.substr(comma + 1));
+    if (kind.empty() || value.empty()) {
+      *err = fmt::format("{}:{}: {} is empty; write KIND,VALUE (or *,VALUE for any kind)", name, number,
+                         kind.empty() ? "the kind" : "the value");
+      return false;
+    }
+    if (kind == "*") {
+      block_any_.emplace_back(value);
+      block_any_by_kind_.clear();
+    } else {
+      block_.insert(std::string(kind) + '\0' + normalise_as(kind, value));
+    }
+  }
+  return true;
+}
+
+bool Linker::load_block(const std::string& path, std::string* err) {
+  std::string text;
+  return read_file(path, &text, err) && add_block_text(text, path, err);
+}
+
+namespace {
+
+bool read_crosswalk(CsvReader& csv, std::string_view name,
+                    const std::function<void(std::string_view, std::string_view, std::string_view)>& row,
+                    std::string* err) {
+  CsvRecord rec;
+  bool first = true;
+  while (csv.next(&rec)) {
+    std::vector<std::string_view>& f = rec.fields;
+    for (std::string_view& x : f) x = trim_blanks(x);
+    if (first && f.size() == 3 && f[0] == "customer" && f[1] == "kind" && f[2] == "value") {
+      first = false;
+      continue;  // the header
+    }
+    first = false;
+    if (f.size() != 3) {
+      *err = fmt::format("{}:{}: {} fields; a crosswalk line is customer,kind,value", name, rec.line, f.size());
+      return false;
+    }
+    const char* empty = f[0].empty() ? "the customer" : f[1].empty() ? "the kind" : f[2].empty() ? "the value" : nullptr;
+    if (empty != nullptr) {
+      *err = fmt::format("{}:{}: {} is empty; a crosswalk line is customer,kind,value", name, rec.line, empty);
+      return false;
+    }
+    row(f[0], f[1], f[2]);
+  }
+  if (!csv.error().empty()) {
+    *err = fmt::format("{}: {}", name, csv.error());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Linker::add_crosswalk_text(std::string_view text, std::string_view name, std::string* err) {
+  CsvReader csv;
+  csv.open_text(text);
+  return read_crosswalk(csv, name, [&](std::string_view key, std::string_view kind, std::string_view value) {
+    crosswalk_.emplace_back(key_node(key), identifier_node(kind, value));
+  }, err);
+}
+
+bool Linker::load_crosswalk(const std::string& path, std::string* err) {
+  CsvReader csv;
+  if (!csv.open(path, err)) {
+    *err = fmt::format("{}: {}", path, *err);
+    return false;
+  }
+  return read_crosswalk(csv, path, [&](std::string_view key, std::string_view kind, std::string_view value) {
+    crosswalk_.emplace_back(key_node(key), identifier_node(kind, value));
+  }, err);
+}
+
+// ---- Linker: nodes -------------------------------------------------------------
+
+uint32_t Linker::make_node(std::string_view kind, std::string_view value, DropReason reason) {
+  scratch_.assign(kind);
+  scratch_.push_back('\0');
+  scratch_.append(value);
+  bool added = false;
+  const uint32_t n = names_.intern(scratch_, &added);
+  if (added) {
+    kind_.push_back(kind.empty() ? 0 : static_cast<uint16_t>(kinds_.intern(kind)));
+    if (reason == DropReason::kNone && !kind.empty()) {
+      if (is_junk(value)) reason = DropReason::kJunk;
+      else if (blocked(kind, value)) reason = DropReason::kBlocked;
+    }
+    drop_.push_back(reason);
+  }
+  return n;
+}
+
+uint32_t Linker::key_node(std::string_view key) { return make_node("", key, DropReason::kNone); }
+
+bool Linker::blocked(std::string_view kind, std::string_view value) {
+  if (block_.empty() && block_any_.empty()) return false;
+  scratch2_.assign(kind);
+  scratch2_.push_back('\0');
+  scratch2_.append(value);
+  if (block_.count(scratch2_) > 0) return true;
+  if (block_any_.empty()) return false;
+  auto it = block_any_by_kind_.find(std::string(kind));
+  if (it == block_any_by_kind_.end()) {
+    std::vector<std::string> forms;
+    for (const std::string& v : block_any_) forms.push_back(normalise_as(kind, v));
+    it = block_any_by_kind_.emplace(std::string(kind), std::move(forms)).first;
+  }
+  return std::find(it->second.begin(), it->second.end(), value) != it->second.end();
+}
+
+uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw) {
+  const std::string_view v = trim_blanks(raw);
+  if (kind == "phone" && !is_e164(v) && !is_junk(v)) {
+    bool added = false;
+    const uint32_t slot = raw_phones_.intern(v, &added);
+    if (!added) return raw_phone_node_[slot];
+    std::string e164;
+    const uint32_t n = phones_.normalise(v, &e164) ? make_node(kind, e164, DropReason::kNone)
+                                                   : make_node(kind, v, DropReason::kNotPhone);
+    raw_phone_node_.push_back(n);
+    return n;
+  }
+  if (kind == "email") {
+    std::string lower(v);
+    lower_ascii(&lower);
+    return make_node(kind, lower, DropReason::kNone);
+  }
+  return make_node(kind, v, DropReason::kNone);
+}
+
+uint32_t Linker::add(const RawContact& r) {
+  const uint32_t rec = records();
+  if (r.has_customer) {
+    const std::string_view key = trim_blanks(r.customer);
+    if (!key.empty()) nodes_.push_back(key_node(key));
+  }
+  for (const auto& [kind, value] : r.ids) nodes_.push_back(identifier_node(kind, value));
+  begin_.push_back(static_cast<uint32_t>(nodes_.size()));
+  return rec;
+}
+
+// ---- Linker: union-find ----------------------------------------------------------
+
+uint32_t Linker::find(uint32_t n) const {
+  while (parent_[n] != n) {
+    parent_[n] = parent_[parent_[n]];  // path halving
+    n = parent_[n];
+  }
+  return n;
+}
+
+uint32_t Linker::unite(uint32_t a, uint32_t b) {
+  a = find(a);
+  b = find(b);
+  if (a == b) return a;
+  if (rank_[a] < rank_[b]) std::swap(a, b);
+  parent_[b] = a;
+  if (rank_[a] == rank_[b]) ++rank_[a];
+  return a;
+}
+
+void Linker::rank_kinds() {
+  std::vector<uint32_t> ids(kinds_.size());
+  std::iota(ids.begin(), ids.end(), 0u);
+  std::sort(ids.begin() + 1, ids.end(), [&](uint32_t a, uint32_t b) {
+    const int ra = fixed_kind_rank(kinds_.view(a)), rb = fixed_kind_rank(kinds_.view(b));
+    return ra != rb ? ra < rb : kinds_.view(a) < kinds_.view(b);
+  });
+  kind_order_.assign(kinds_.size(), 0);
+  for (uint32_t i = 0; i < ids.size(); ++i) kind_order_[ids[i]] = i;
+}
+
+// Known keys first (by key), then identifiers by kind (client, email,
+// phone, chat, then the others by name), then value, all in byte order.
+bool Linker::less(uint32_t a, uint32_t b) const {
+  const uint16_t ka = kind_[a], kb = kind_[b];
+  if (ka != kb) return kind_order_[ka] < kind_order_[kb];
+  return names_.view(a) < names_.view(b);
+}
+
+void Linker::resolve(const std::vector<uint32_t>& contacts) {
+  rank_kinds();
+  const uint32_t n_nodes = names_.size();
+  auto usable = [&](uint32_t n) { return drop_[n] == DropReason::kNone; };
+  auto nodes_of = [&](uint32_t entry) {
+    const uint32_t rec = entry & ~kSameContact;
+    return std::span<const uint32_t>(nodes_.data() + begin_[rec], begin_[rec + 1] - begin_[rec]);
+  };
+
+  // Fanout: distinct known keys per identifier. Most identifiers meet one
+  // key or none, so only the others are sorted.
+  {
+    std::vector<uint32_t> first(n_nodes, kNone);
+    std::vector<std::pair<uint32_t, uint32_t>> more;
+    auto see = [&](uint32_t id, uint32_t key) {
+      if (!usable(id) || kind_[id] == 0) return;
+      if (first[id] == kNone) first[id] = key;
+      else if (first[id] != key) more.emplace_back(id, key);
+    };
+    for (const uint32_t e : contacts) {
+      const auto ns = nodes_of(e);
+      if (ns.empty() || kind_[ns[0]] != 0) continue;
+      for (size_t i = 1; i < ns.size(); ++i) see(ns[i], ns[0]);
+    }
+    for (const auto& [key, id] : crosswalk_) see(id, key);
+    const size_t n_more = more.size();
+    for (size_t i = 0; i < n_more; ++i) more.emplace_back(more[i].first, first[more[i].first]);
+    std::sort(more.begin(), more.end());
+    more.erase(std::unique(more.begin(), more.end()), more.end());
+    for (size_t i = 0; i < more.size();) {
+      size_t j = i;
+      while (j < more.size() && more[j].first == more[i].first) ++j;
+      if (static_cast<int64_t>(j - i) > max_fanout_) {
+        drop_[more[i].first] = DropReason::kFanout;
+        fanout_keys_[more[i].first] = static_cast<int64_t>(j - i);
+      }
+      i = j;
+    }
+  }
+
+  // What was dropped, and how often, for the report.
+  drop_records_.clear();
+  for (const uint32_t e : contacts)
+    for (const uint32_t n : nodes_of(e))
+      if (!usable(n)) ++drop_records_[n];
+  for (const auto& [key, id] : crosswalk_)
+    if (!usable(id)) drop_records_.try_emplace(id, 0);
+
+  // Phase 1: every union.
+  parent_.resize(n_nodes);
+  std::iota(parent_.begin(), parent_.end(), 0u);
+  rank_.assign(n_nodes, 0);
+  {
+    uint32_t anchor = kNone;
+    for (const uint32_t e : contacts) {
+      if (!(e & kSameContact)) anchor = kNone;
+      for (const uint32_t n : nodes_of(e)) {
+        if (!usable(n)) continue;
+        if (anchor == kNone) anchor = n;
+        else unite(anchor, n);
+      }
+    }
+    for (const auto& [key, id] : crosswalk_)
+      if (usable(id)) unite(key, id);
+  }
+
+  // Components holding two or more known keys.
+  std::vector<uint32_t> key_at(n_nodes, kNone);
+  std::vector<uint8_t> conflicted(n_nodes, 0);
+  bool any_conflict = false;
+  for (uint32_t n = 0; n < n_nodes; ++n) {
+    if (kind_[n] != 0) continue;
+    const uint32_t r = find(n);
+    if (key_at[r] == kNone) key_at[r] = n;
+    else if (key_at[r] != n) conflicted[r] = 1, any_conflict = true;
+  }
+
+  // Phase 2: rebuild those components from their edges, in canonical order,
+  // refusing every union that would join two known keys.
+  refused_ = 0;
+  if (any_conflict) {
+    std::vector<uint32_t> members;
+    for (uint32_t n = 0; n < n_nodes; ++n)
+      if (usable(n) && conflicted[find(n)]) members.push_back(n);
+    std::sort(members.begin(), members.end(), [&](uint32_t a, uint32_t b) { return less(a, b); });
+    std::vector<uint32_t> pos(n_nodes, kNone);
+    for (uint32_t i = 0; i < members.size(); ++i) pos[members[i]] = i;
+
+    // Each contact is a star from its smallest node.
+    std::vector<uint64_t> edges;
+    std::vector<uint32_t> group;
+    auto flush = [&] {
+      if (group.size() > 1) {
+        const uint32_t center = *std::min_element(group.begin(), group.end());
+        for (const uint32_t p : group)
+          if (p != center) edges.push_back(uint64_t{center} << 32 | p);
+      }
+      group.clear();
+    };
+    for (const uint32_t e : contacts) {
+      if (!(e & kSameContact)) flush();
+      for (const uint32_t n : nodes_of(e))
+        if (usable(n) && pos[n] != kNone) group.push_back(pos[n]);
+    }
+    flush();
+    for (const auto& [key, id] : crosswalk_)
+      if (usable(id) && pos[key] != kNone) edges.push_back(uint64_t{pos[key]} << 32 | pos[id]);
+    std::sort(edges.begin(), edges.end());
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+
+    for (const uint32_t m : members) {
+      parent_[m] = m;
+      rank_[m] = 0;
+      key_at[m] = kind_[m] == 0 ? m : kNone;
+    }
+    for (const uint64_t edge : edges) {
+      const uint32_t a = find(members[edge >> 32]), b = find(members[edge & 0xffffffffu]);
+      if (a == b) continue;
+      if (key_at[a] != kNone && key_at[b] != kNone) {
+        ++refused_;
+        continue;
+      }
+      const uint32_t key = key_at[a] != kNone ? key_at[a] : key_at[b];
+      key_at[unite(a, b)] = key;
+    }
+  }
+
+  // Labels: a component's known key, else its smallest identifier.
+  label_ = std::move(key_at);
+  for (uint32_t n = 0; n < n_nodes; ++n) {
+    if (kind_[n] == 0 || !usable(n)) continue;
+    const uint32_t r = find(n);
+    const uint32_t l = label_[r];
+    if (l == kNone || (kind_[l] != 0 && less(n, l))) label_[r] = n;
+  }
+}
+
+uint32_t Linker::customer_node(uint32_t rec) const {
+  const std::span<const uint32_t> ns(nodes_.data() + begin_[rec], begin_[rec + 1] - begin_[rec]);
+  if (ns.empty()) return kNone;
+  if (kind_[ns[0]] == 0) return label_[find(ns[0])];
+  uint32_t best = kNone;
+  for (const uint32_t n : ns)
+    if (drop_[n] == DropReason::kNone && (best == kNone || less(n, best))) best = n;
+  return best == kNone ? kNone : label_[find(best)];
+}
+
+std::string Linker::key_text(uint32_t node) const {
+  const std::string_view name = names_.view(node);
+  const size_t nul = name.find('\0');
+  std::string key;
+  if (nul == 0) {
+    key.assign(name.substr(1));
+  } else {
+    key.assign(name);
+    key[nul] = ':';
+  }
+  return hash_key_.empty() ? key : hmac_sha256_hex(hash_key_, key);
+}
+
+std::vector<DroppedId> Linker::dropped() const {
+  std::vector<DroppedId> out;
+  for (const auto& [n, records] : drop_records_) {
+    const std::string_view name = names_.view(n);
+    const size_t nul = name.find('\0');
+    const auto k = fanout_keys_.find(n);
+    out.push_back({std::string(name.substr(0, nul)), std::string(name.substr(nul + 1)), drop_[n], records,
+                   k == fanout_keys_.end() ? 0 : k->second});
+  }
+  std::sort(out.begin(), out.end(), [](const DroppedId& a, const DroppedId& b) {
+    if (a.records != b.records) return a.records > b.records;
+    if (a.kind != b.kind) return a.kind < b.kind;
+    return a.value < b.value;
+  });
+  return out;
+}
+
+void Linker::release_records() {
+  nodes_ = {};
+  begin_ = {0};
+}
+
+}  // namespace parcours

@@ -1,0 +1,161 @@
+// Identity (SPEC §3): which records belong to one customer.
+//
+// Identifiers (a kind and a normalised value) and known customer keys (the
+// `customer` field, crosswalk keys) are the nodes of a union-find. A contact
+// unites its nodes (all its legs' nodes), a crosswalk row its key and its
+// identifier. Before that, junk values, blocked values, phone numbers that
+// are not phone numbers, and identifiers seen with more than --max-fanout
+// known customers are dropped: a switchboard or a withheld caller id must
+// not glue strangers together. Then no union may put two known keys in one
+// component; when phase 1 (plain union of everything) does, the components
+// concerned are rebuilt from their edges in a canonical order, refusing the
+// unions that would, so the result never depends on the order of the input.
+//
+// Per record the linker keeps only node ids (uint32) in one flat vector:
+// 10M records cost a few tens of MB, and every distinct identifier is
+// normalised (libphonenumber) and classified once, when first seen.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "core/intern.h"
+#include "core/record.h"
+
+namespace parcours {
+
+enum class DropReason : uint8_t { kNone, kJunk, kNotPhone, kBlocked, kFanout };
+// "junk", "not a phone number", "blocked", "shared"
+std::string_view drop_reason_name(DropReason r);
+
+// One identifier dropped from linking, for the report.
+struct DroppedId {
+  std::string kind, value;  // value normalised (junk: trimmed as written)
+  DropReason reason;
+  int64_t records;  // records carrying it, once duplicates are resolved
+  int64_t keys;     // distinct known customers seen with it (kFanout only)
+};
+
+// Values that never identify anyone: empty, withheld or placeholder words
+// (ASCII case-insensitive), and numbers made of zeros. `v` is trimmed.
+bool is_junk(std::string_view v);
+
+// Spaces and tabs off both ends.
+std::string_view trim_blanks(std::string_view s);
+
+// Phone numbers to E.164. Values already in E.164 are kept as they are;
+// others go through libphonenumber with the default region; extensions are
+// dropped. (The Linker caches the results: the same numbers recur.)
+class PhoneNormaliser {
+ public:
+  // `region`: ISO 3166 code ("CA"). Returns false for a region that
+  // libphonenumber does not know.
+  bool set_region(std::string_view region);
+  const std::string& region() const { return region_; }
+  // Returns false when `v` (trimmed) is not a possible phone number.
+  bool normalise(std::string_view v, std::string* e164) const;
+
+ private:
+  std::string region_ = "CA";
+};
+
+// ^\+[1-9][0-9]{6,14}$: already E.164, kept as written.
+bool is_e164(std::string_view v);
+
+// Hex HMAC-SHA256 of `msg` under `key` (OpenSSL).
+std::string hmac_sha256_hex(std::string_view key, std::string_view msg);
+
+class Linker {
+ public:
+  Linker();
+  ~Linker();
+  Linker(const Linker&) = delete;
+  Linker& operator=(const Linker&) = delete;
+
+  // Configuration, before the first add. Errors read "FILE:LINE: what; fix".
+  bool set_region(std::string_view region, std::string* err);
+  void set_max_fanout(int64_t n) { max_fanout_ = n; }
+  // Keys become hex HMAC-SHA256 under `key`.
+  void set_hash_key(std::string key) { hash_key_ = std::move(key); }
+  // Blocklist lines: KIND,VALUE or *,VALUE; # comments and blank lines.
+  bool add_block_text(std::string_view text, std::string_view name, std::string* err);
+  bool load_block(const std::string& path, std::string* err);
+  // Crosswalk: CSV customer,kind,value, an optional header line of these names.
+  bool add_crosswalk_text(std::string_view text, std::string_view name, std::string* err);
+  bool load_crosswalk(const std::string& path, std::string* err);
+
+  // Takes a record's key and identifiers; returns its number (0, 1, ...).
+  uint32_t add(const RawContact& r);
+  uint32_t records() const { return static_cast<uint32_t>(begin_.size() - 1); }
+
+  // Links. `contacts` lists the records that count (duplicates resolved),
+  // one contact after the other: an entry with kSameContact set is another
+  // leg of the contact of the entry before it.
+  static constexpr uint32_t kSameContact = 0x80000000u;
+  void resolve(const std::vector<uint32_t>& contacts);
+
+  // After resolve: the node naming record `rec`'s customer (its own key's,
+  // else that of its first usable identifier in canonical order), or kNone
+  // when it has no key and no usable identifier.
+  uint32_t customer_node(uint32_t rec) const;
+  // The customer key a node names: the known key, or KIND:VALUE; hashed
+  // when a hash key is set.
+  std::string key_text(uint32_t node) const;
+  uint32_t node_count() const { return names_.size(); }
+
+  std::vector<DroppedId> dropped() const;  // by records (most first), then kind, value
+  int64_t refused() const { return refused_; }
+  int64_t max_fanout() const { return max_fanout_; }
+  const std::string& region() const { return phones_.region(); }
+  // Frees the per-record lists (customer_node no longer works).
+  void release_records();
+
+ private:
+  uint32_t identifier_node(std::string_view kind, std::string_view value);
+  uint32_t key_node(std::string_view key);
+  uint32_t make_node(std::string_view kind, std::string_view value, DropReason reason);
+  std::string normalise_as(std::string_view kind, std::string_view value) const;
+  bool blocked(std::string_view kind, std::string_view value);
+  bool less(uint32_t a, uint32_t b) const;  // canonical node order
+  uint32_t find(uint32_t n) const;
+  uint32_t unite(uint32_t a, uint32_t b);  // returns the new root
+  void rank_kinds();
+
+  // Nodes: "\0KEY" for known keys, "KIND\0VALUE" for identifiers.
+  Interner names_;
+  std::vector<uint16_t> kind_;      // in kinds_; 0 for known keys
+  std::vector<DropReason> drop_;
+  mutable std::vector<uint32_t> parent_;
+  std::vector<uint8_t> rank_;
+  std::vector<uint32_t> label_;     // per root after resolve: the node naming the component
+  Interner kinds_;                  // id 0 is "" (known keys)
+  std::vector<uint32_t> kind_order_;  // canonical rank of each kind
+
+  // Records: nodes_[begin_[r], begin_[r+1]); a known key comes first.
+  std::vector<uint32_t> nodes_;
+  std::vector<uint32_t> begin_;
+  std::vector<std::pair<uint32_t, uint32_t>> crosswalk_;  // key node, identifier node
+
+  PhoneNormaliser phones_;
+  Interner raw_phones_;                // phone values not already in E.164
+  std::vector<uint32_t> raw_phone_node_;
+  std::unordered_set<std::string> block_;  // "KIND\0VALUE"
+  std::vector<std::string> block_any_;     // values of *,VALUE lines
+  std::unordered_map<std::string, std::vector<std::string>> block_any_by_kind_;  // normalised per kind
+  std::unordered_map<uint32_t, int64_t> fanout_keys_;    // node dropped as shared -> its known keys
+  std::unordered_map<uint32_t, int64_t> drop_records_;   // dropped node -> records carrying it
+
+  int64_t max_fanout_ = 1;
+  std::string hash_key_;
+  int64_t refused_ = 0;
+  std::string scratch_, scratch2_;
+};
+
+}  // namespace parcours

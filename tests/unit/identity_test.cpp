@@ -1,0 +1,347 @@
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/identity.h"
+#include "core/metrics.h"
+#include "tests/unit/helpers.h"
+
+using namespace parcours;
+
+namespace {
+
+std::string e164(std::string_view v, std::string_view region = "CA") {
+  PhoneNormaliser p;
+  BOOST_REQUIRE(p.set_region(region));
+  std::string out;
+  return p.normalise(v, &out) ? out : "(not a number)";
+}
+
+// Customer of each contact, by id; "-" when unidentified.
+std::map<std::string, std::string> customers(const std::string& ndjson, Dataset* ds = nullptr) {
+  Dataset local;
+  Dataset& d = ds != nullptr ? *ds : local;
+  const std::vector<FieldError> errs = test::load(ndjson, &d);
+  BOOST_REQUIRE(errs.empty());
+  std::map<std::string, std::string> out;
+  for (const Contact& c : d.contacts)
+    out[std::string(d.id(c))] = c.customer == kNone ? "-" : std::string(d.customer(c));
+  return out;
+}
+
+std::string rec(const std::string& id, const std::string& more) {
+  return R"({"id":")" + id + R"(","channel":"phone","start":"2026-03-01T09:00:00Z")" + more + "}\n";
+}
+
+// splitmix64: the same logs everywhere.
+struct Rng {
+  uint64_t s;
+  uint64_t next() {
+    uint64_t z = (s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(identity)
+
+BOOST_AUTO_TEST_CASE(phone_numbers_become_e164) {
+  BOOST_TEST(e164("418-555-0101") == "+14185550101");
+  BOOST_TEST(e164("(418) 555-0101") == "+14185550101");
+  BOOST_TEST(e164("+1 418 555 0101") == "+14185550101");
+  BOOST_TEST(e164("1-418-555-0101") == "+14185550101");
+  BOOST_TEST(e164(" 418.555.0101 ") == "+14185550101");
+  BOOST_TEST(e164("418-555-0101 ext. 234") == "+14185550101");
+  BOOST_TEST(e164("+1 418 555 0101 x12") == "+14185550101");
+  BOOST_TEST(e164("+14185550101") == "+14185550101");      // the fast path
+  BOOST_TEST(e164("+33 1 23 45 67 89") == "+33123456789");  // another country, written in full
+  BOOST_TEST(e164("01 23 45 67 89", "FR") == "+33123456789");
+  BOOST_TEST(e164("12") == "(not a number)");
+  BOOST_TEST(e164("Anonymous") == "(not a number)");
+  PhoneNormaliser p;
+  BOOST_TEST(!p.set_region("XX"));
+  BOOST_TEST(p.set_region("us"));
+  BOOST_TEST(p.region() == "US");
+}
+
+BOOST_AUTO_TEST_CASE(e164_fast_path_is_exact) {
+  BOOST_TEST(is_e164("+14185550101"));
+  BOOST_TEST(is_e164("+1234567"));            // 7 digits, the least
+  BOOST_TEST(!is_e164("+123456"));
+  BOOST_TEST(is_e164("+123456789012345"));    // 15 digits, the most
+  BOOST_TEST(!is_e164("+1234567890123456"));
+  BOOST_TEST(!is_e164("+04185550101"));
+  BOOST_TEST(!is_e164("14185550101"));
+  BOOST_TEST(!is_e164("+1418555010a"));
+}
+
+BOOST_AUTO_TEST_CASE(junk_values) {
+  for (const char* v : {"", "anonymous", "ANONYMOUS", "Anonyme", "unknown", "Inconnu", "private", "PRIVATE", "priv\xc3\xa9",
+                        "PRIV\xc3\x89", "prive", "restricted", "withheld", "unavailable", "none", "NULL", "n/a", "N/A", "-",
+                        "0000000000", "000-0000", "+1 000 000 0000", "1-000-000-0000", "(000) 000-0000", "0"})
+    BOOST_TEST(is_junk(v), "'" << v << "' is junk");
+  for (const char* v : {"4185550101", "+14185550101", "a-b", "anonymous2", "10", "+2 000 000 0000", "000x"})
+    BOOST_TEST(!is_junk(v), "'" << v << "' is not junk");
+}
+
+BOOST_AUTO_TEST_CASE(emails_are_trimmed_and_lower_cased_and_forms_link) {
+  const auto c = customers(rec("1", R"(,"ids":{"email":" Jean@Exemple.CA "})") +
+                           rec("2", R"(,"ids":{"email":"jean@exemple.ca","phone":"(418) 555-0101"})") +
+                           rec("3", R"(,"ids":{"phone":"1-418-555-0101 ext 5"})") +
+                           rec("4", R"(,"ids":{"phone":"+1 418 555 0101"})"));
+  for (const char* id : {"1", "2", "3", "4"}) BOOST_TEST(c.at(id) == "email:jean@exemple.ca");
+}
+
+BOOST_AUTO_TEST_CASE(junk_never_links) {
+  const auto c = customers(rec("1", R"(,"ids":{"phone":"Anonymous","client":"7"})") +
+                           rec("2", R"(,"ids":{"phone":"anonymous","client":"8"})") +
+                           rec("3", R"(,"ids":{"phone":"0000000000"})") + rec("4", R"(,"ids":{"phone":"+10000000000"})") +
+                           rec("5", R"(,"ids":{"email":""})"));
+  BOOST_TEST(c.at("1") == "client:7");
+  BOOST_TEST(c.at("2") == "client:8");
+  BOOST_TEST(c.at("3") == "-");
+  BOOST_TEST(c.at("4") == "-");
+  BOOST_TEST(c.at("5") == "-");
+}
+
+BOOST_AUTO_TEST_CASE(transitivity) {
+  // a-b, b-c: a-c, whatever the order.
+  const std::string a = rec("1", R"(,"ids":{"chat":"u1"})"), b = rec("2", R"(,"ids":{"chat":"u1","email":"x@y.ca"})"),
+                    c = rec("3", R"(,"ids":{"email":"x@y.ca","phone":"+14185550101"})"),
+                    d = rec("4", R"(,"ids":{"phone":"+14185550101"})");
+  for (const std::string& log : {a + b + c + d, d + c + b + a, b + d + a + c}) {
+    const auto m = customers(log);
+    for (const char* id : {"1", "2", "3", "4"}) BOOST_TEST(m.at(id) == "email:x@y.ca");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_switchboard_shared_by_known_customers_is_dropped) {
+  Dataset ds;
+  const auto c = customers(rec("1", R"(,"customer":"A","ids":{"phone":"418-555-0100"})") +
+                               rec("2", R"(,"customer":"B","ids":{"phone":"+14185550100"})") +
+                               rec("3", R"(,"customer":"C","ids":{"phone":"(418) 555-0100"})") +
+                               rec("4", R"(,"ids":{"phone":"418 555 0100"})"),
+                           &ds);
+  BOOST_TEST(c.at("1") == "A");
+  BOOST_TEST(c.at("2") == "B");
+  BOOST_TEST(c.at("3") == "C");
+  BOOST_TEST(c.at("4") == "-");  // the switchboard alone identifies no one
+  const std::vector<DroppedId> d = ds.linker.dropped();
+  BOOST_REQUIRE(d.size() == 1u);
+  BOOST_TEST(d[0].kind == "phone");
+  BOOST_TEST(d[0].value == "+14185550100");
+  BOOST_TEST((d[0].reason == DropReason::kFanout));
+  BOOST_TEST(d[0].keys == 3);
+  BOOST_TEST(d[0].records == 4);
+}
+
+BOOST_AUTO_TEST_CASE(max_fanout_allows_a_family_phone) {
+  Dataset ds;
+  ds.linker.set_max_fanout(2);
+  const auto c = customers(rec("1", R"(,"customer":"A","ids":{"phone":"+14185550100"})") +
+                               rec("2", R"(,"customer":"B","ids":{"phone":"+14185550100"})") +
+                               rec("3", R"(,"ids":{"phone":"+14185550100"})"),
+                           &ds);
+  // Kept, but it may not merge A and B: record 3 goes to the canonical first.
+  BOOST_TEST(c.at("1") == "A");
+  BOOST_TEST(c.at("2") == "B");
+  BOOST_TEST(c.at("3") == "A");
+  BOOST_TEST(ds.linker.refused() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_chain_never_merges_two_known_customers) {
+  // A-key, phone, email, B-key: two customers, whatever the order.
+  const std::string r1 = rec("1", R"(,"customer":"A","ids":{"phone":"+14185550101"})"),
+                    r2 = rec("2", R"(,"ids":{"phone":"+14185550101","email":"x@y.ca"})"),
+                    r3 = rec("3", R"(,"customer":"B","ids":{"email":"x@y.ca"})");
+  for (const std::string& log : {r1 + r2 + r3, r3 + r2 + r1, r2 + r1 + r3}) {
+    Dataset ds;
+    const auto m = customers(log, &ds);
+    BOOST_TEST(m.at("1") == "A");
+    BOOST_TEST(m.at("3") == "B");
+    // Edges in canonical order: A-phone, B-email, then email-phone is refused.
+    // Record 2's first identifier is its email: B's.
+    BOOST_TEST(m.at("2") == "B");
+    BOOST_TEST(ds.linker.refused() == 1);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(component_key_is_the_smallest_identifier) {
+  const auto c = customers(rec("1", R"(,"ids":{"phone":"+14185550101","zeta":"z"})") +
+                           rec("2", R"(,"ids":{"phone":"+14185550101","chat":"c9"})") +
+                           rec("3", R"(,"ids":{"zeta":"z","alpha":"q"})"));
+  // phone before chat before the other kinds; alpha before zeta.
+  for (const char* id : {"1", "2", "3"}) BOOST_TEST(c.at(id) == "phone:+14185550101");
+}
+
+BOOST_AUTO_TEST_CASE(blocklist) {
+  Dataset ds;
+  std::string err;
+  BOOST_REQUIRE(ds.linker.add_block_text("# shared lines\n\nphone,418-555-0100\r\n*, Reception@Gouv.CA \nclient , 42\n",
+                                         "block.txt", &err));
+  const auto c = customers(rec("1", R"(,"ids":{"phone":"+14185550100","client":"1"})") +
+                               rec("2", R"(,"ids":{"phone":"(418) 555-0100","client":"2"})") +
+                               rec("3", R"(,"ids":{"email":"reception@gouv.ca","client":"3"})") +
+                               rec("4", R"(,"ids":{"email":"RECEPTION@gouv.ca","client":"4"})") +
+                               rec("5", R"(,"ids":{"client":"42"})"),
+                           &ds);
+  BOOST_TEST(c.at("1") == "client:1");
+  BOOST_TEST(c.at("2") == "client:2");
+  BOOST_TEST(c.at("3") == "client:3");
+  BOOST_TEST(c.at("4") == "client:4");
+  BOOST_TEST(c.at("5") == "-");
+  const std::vector<DroppedId> d = ds.linker.dropped();
+  BOOST_REQUIRE(d.size() == 3u);
+  BOOST_TEST(d[0].value == "reception@gouv.ca");  // 2 records each, then by kind
+  BOOST_TEST(d[1].value == "+14185550100");
+  BOOST_TEST(d[2].value == "42");
+  BOOST_TEST((d[2].reason == DropReason::kBlocked));
+
+  Linker l;
+  BOOST_TEST(!l.add_block_text("phone\n", "b.txt", &err));
+  BOOST_TEST(err == "b.txt:1: expected KIND,VALUE (or *,VALUE for any kind), got 'phone'");
+  BOOST_TEST(!l.add_block_text("# x\nphone,\n", "b.txt", &err));
+  BOOST_TEST(err == "b.txt:2: the value is empty; write KIND,VALUE (or *,VALUE for any kind)");
+}
+
+BOOST_AUTO_TEST_CASE(crosswalk_ties_identifiers_to_known_keys) {
+  Dataset ds;
+  std::string err;
+  BOOST_REQUIRE(ds.linker.add_crosswalk_text("customer,kind,value\nK1,email,Jean@Exemple.ca\nK1,client,0042\n"
+                                             "K2,phone,418-555-0199\n",
+                                             "cw.csv", &err));
+  const auto c = customers(rec("1", R"(,"ids":{"email":"jean@exemple.ca"})") + rec("2", R"(,"ids":{"client":"0042"})") +
+                               rec("3", R"(,"ids":{"phone":"+14185550199"})") + rec("4", R"(,"ids":{"client":"0043"})"),
+                           &ds);
+  BOOST_TEST(c.at("1") == "K1");
+  BOOST_TEST(c.at("2") == "K1");
+  BOOST_TEST(c.at("3") == "K2");
+  BOOST_TEST(c.at("4") == "client:0043");
+}
+
+BOOST_AUTO_TEST_CASE(crosswalk_conflict_drops_the_identifier) {
+  Dataset ds;
+  std::string err;
+  BOOST_REQUIRE(ds.linker.add_crosswalk_text("K1,email,x@y.ca\nK2,email,X@Y.CA\n", "cw.csv", &err));
+  const auto c = customers(rec("1", R"(,"ids":{"email":"x@y.ca"})"), &ds);
+  BOOST_TEST(c.at("1") == "-");
+  const std::vector<DroppedId> d = ds.linker.dropped();
+  BOOST_REQUIRE(d.size() == 1u);
+  BOOST_TEST((d[0].reason == DropReason::kFanout));
+  BOOST_TEST(d[0].keys == 2);
+  BOOST_TEST(d[0].records == 1);
+}
+
+BOOST_AUTO_TEST_CASE(crosswalk_errors_name_the_line) {
+  Linker l;
+  std::string err;
+  BOOST_TEST(!l.add_crosswalk_text("customer,kind,value\nK1,email\n", "cw.csv", &err));
+  BOOST_TEST(err == "cw.csv:2: 2 fields; a crosswalk line is customer,kind,value");
+  BOOST_TEST(!l.add_crosswalk_text("K1,,x\n", "cw.csv", &err));
+  BOOST_TEST(err == "cw.csv:1: the kind is empty; a crosswalk line is customer,kind,value");
+  BOOST_TEST(l.add_crosswalk_text("\"K, 1\",email,\"a@b.c\"\n", "cw.csv", &err));
+}
+
+BOOST_AUTO_TEST_CASE(hash_key_hides_every_key) {
+  // RFC 4231, test case 2.
+  BOOST_TEST(hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
+             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  Dataset ds;
+  ds.linker.set_hash_key("secret");
+  const auto c = customers(rec("1", R"(,"customer":"A")") + rec("2", R"(,"ids":{"client":"7"})"), &ds);
+  BOOST_TEST(c.at("1") == hmac_sha256_hex("secret", "A"));
+  BOOST_TEST(c.at("2") == hmac_sha256_hex("secret", "client:7"));
+}
+
+BOOST_AUTO_TEST_CASE(replaced_duplicates_and_legs) {
+  // Record 1 is replaced: its email no longer links anything.
+  const auto c = customers(rec("1", R"(,"ids":{"email":"x@y.ca","client":"5"})") + rec("1", R"(,"ids":{"client":"5"})") +
+                           rec("2", R"(,"ids":{"email":"x@y.ca"})") +
+                           // Legs of one conversation unite their identifiers.
+                           rec("3", R"(,"conversation":"k","ids":{"chat":"u3"})") +
+                           rec("4", R"(,"conversation":"k","ids":{"phone":"+14185550103"})") +
+                           rec("5", R"(,"ids":{"chat":"u3"})"));
+  BOOST_TEST(c.at("1") == "client:5");
+  BOOST_TEST(c.at("2") == "email:x@y.ca");
+  BOOST_TEST(c.at("3") == "phone:+14185550103");
+  BOOST_TEST(c.at("5") == "phone:+14185550103");
+}
+
+BOOST_AUTO_TEST_CASE(record_customers_cover_every_record) {
+  Dataset ds;
+  ds.keep_record_customers = true;
+  test::load(rec("1", R"(,"conversation":"k","ids":{"chat":"u3"})") + rec("2", R"(,"conversation":"k")") +
+                 rec("9", R"(,"ids":{"phone":"nope"})"),
+             &ds);
+  BOOST_REQUIRE(ds.record_customers.size() == 3u);
+  BOOST_TEST(ds.customers.view(ds.record_customers[0]) == "chat:u3");
+  BOOST_TEST(ds.customers.view(ds.record_customers[1]) == "chat:u3");  // a leg takes its contact's
+  BOOST_TEST(ds.record_customers[2] == kNone);
+}
+
+// Random small logs with glue (shared numbers, other people's emails) and
+// known keys: the assignment and the stats must not depend on the order of
+// the records, nor on how they are split between files.
+BOOST_AUTO_TEST_CASE(order_and_split_do_not_matter) {
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    Rng g{seed};
+    std::vector<std::string> lines;
+    const int n = 2 + g.below(30);
+    for (int i = 0; i < n; ++i) {
+      const int k = g.below(5);
+      std::string ids;
+      auto add = [&](const std::string& kv) { ids += (ids.empty() ? "" : ",") + kv; };
+      if (g.below(3) == 0) add("\"client\":\"C" + std::to_string(k) + "\"");
+      if (g.below(2) == 0) add("\"email\":\"P" + std::to_string(g.below(3) == 0 ? g.below(5) : k) + "@x.ca\"");
+      if (g.below(2) == 0) {
+        const char* forms[] = {"418-555-010", "(418) 555-010", "+1418555010", "1-418-555-010"};
+        add("\"phone\":\"" + std::string(forms[g.below(4)]) + std::to_string(g.below(4) == 0 ? 9 : k) + "\"");
+      }
+      if (g.below(6) == 0) add("\"phone\":\"Anonymous\"");
+      std::string more = ",\"service\":\"s" + std::to_string(g.below(2)) + "\"";
+      if (g.below(3) == 0) more += ",\"customer\":\"K" + std::to_string(k) + "\"";
+      if (!ids.empty()) more += ",\"ids\":{" + ids + "}";
+      if (g.below(8) == 0) more += ",\"conversation\":\"cv" + std::to_string(g.below(2)) + "\"";
+      const std::string start = "2026-03-0" + std::to_string(1 + g.below(9)) + "T0" + std::to_string(g.below(10)) + ":00:00Z";
+      lines.push_back(R"({"id":")" + std::to_string(i) + R"(","channel":")" +
+                      (g.below(2) == 0 ? "phone" : "email") + R"(","start":")" + start + "\"" + more + "}\n");
+    }
+    auto join = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const std::string& l : v) s += l;
+      return s;
+    };
+    Dataset base;
+    const auto want = customers(join(lines), &base);
+    auto stats = [](const Dataset& d) {
+      std::string s;
+      for (const ServiceStats& r : compute_stats(d, Params{}).rows)
+        s += r.service + " " + std::to_string(r.n.customers) + " " + std::to_string(r.n.episodes) + " " +
+             std::to_string(r.n.identified) + " " + std::to_string(r.n.unidentified) + " " +
+             std::to_string(r.n.resolved) + "\n";
+      return s;
+    };
+    const std::string want_stats = stats(base);
+    for (int round = 0; round < 4; ++round) {
+      std::vector<std::string> shuffled = lines;
+      for (size_t i = shuffled.size(); i > 1; --i)
+        std::swap(shuffled[i - 1], shuffled[static_cast<size_t>(g.below(static_cast<int>(i)))]);
+      // Split: two files read one after the other into one run.
+      const size_t cut = static_cast<size_t>(g.below(static_cast<int>(shuffled.size()) + 1));
+      Dataset ds;
+      test::load(join(std::vector<std::string>(shuffled.begin(), shuffled.begin() + static_cast<long>(cut))), &ds, false);
+      const auto got = customers(join(std::vector<std::string>(shuffled.begin() + static_cast<long>(cut), shuffled.end())), &ds);
+      BOOST_TEST((got == want), "seed " << seed << " round " << round << ":\n" << join(lines));
+      BOOST_TEST(stats(ds) == want_stats, "seed " << seed);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
