@@ -24,13 +24,15 @@ for n in "${sizes[@]}"; do
   file=$data/contacts-$n-seed1.ndjson
   [ -s "$file" ] || "$gen" --contacts "$n" --seed 1 --days 365 >"$file"
   echo "## $n records, $(du -m "$file" | cut -f1) MB"
-  hyperfine --warmup 1 --runs "${PARCOURS_BENCH_RUNS:-5}" --style basic --export-markdown "$data/stats-$n.md" \
-    -n floor "$floor $file" \
+  hyperfine --warmup 1 --runs "${PARCOURS_BENCH_RUNS:-3}" --style basic --export-markdown "$data/stats-$n.md" \
+    -n 'floor, 2 threads' "$floor --threads 2 $file" \
+    -n 'floor, 1 thread' "$floor --threads 1 $file" \
     -n stats "$parcours stats -q $file" \
-    -n 'stats --any-service' "$parcours stats -q --any-service $file" \
-    -n journeys "$parcours journeys -q $file -o /dev/null"
+    -n journeys "$parcours journeys -q $file -o /dev/null" \
+    -n transitions "$parcours transitions -q $file"
   cat "$data/stats-$n.md"
-  for cmd in "$floor $file" "$parcours stats -q $file"; do
+  for cmd in "$floor --threads 2 $file" "$parcours stats -q $file" "$parcours journeys -q -o /dev/null $file" \
+             "$parcours transitions -q $file"; do
     /usr/bin/time -f "peak memory %M KiB, %e s: $cmd" $cmd >/dev/null
   done
 done
