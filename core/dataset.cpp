@@ -9,33 +9,75 @@ Dataset::Dataset() { services.intern("unknown"); }
 
 void Dataset::add(const RawContact& r) {
   ++accepted;
-  scratch_.clear();
-  scratch_.push_back(static_cast<char>(r.channel));
-  scratch_.append(r.id);
-  bool added = false;
-  const uint32_t id = ids.intern(scratch_, &added);
   Contact c;
   c.start = r.start;
   c.answered = r.answered;
   c.end = r.end;
-  c.id = id;
+  c.id = static_cast<uint32_t>(id_offsets_.size() - 1);
+  id_arena_.insert(id_arena_.end(), r.id.begin(), r.id.end());
+  id_offsets_.push_back(id_arena_.size());
+  id_hashes_.push_back(hash_bytes(r.id) ^ (static_cast<uint64_t>(r.channel) * 0x9e3779b97f4a7c15ull));
   c.service = r.has_service ? services.intern(r.service) : 0;
   c.customer = kNone;  // known once every record is in: finish() links
-  const uint32_t rec = linker.add(r);
+  record_of_.push_back(linker.add(r));
   c.conversation = r.has_conversation && !r.conversation.empty() ? conversations.intern(r.conversation) : kNone;
   c.channel = r.channel;
   c.direction = r.direction;
   c.outcome = r.outcome;
   c.merged_away = false;
-  if (added) {
-    slot_of_id_.push_back(static_cast<uint32_t>(contacts.size()));
-    record_of_.push_back(rec);
-    contacts.push_back(c);
-  } else {
-    ++duplicates;
-    contacts[slot_of_id_[id]] = c;
-    record_of_[slot_of_id_[id]] = rec;  // the replaced record's identifiers no longer count
+  contacts.push_back(c);
+}
+
+// Records with the same channel and id are one contact: the last one read
+// wins, in the place of the first (so the survivors keep the order of first
+// appearance, as if each duplicate had replaced its predecessor on arrival).
+// Equal hashes are only candidates: the ids themselves are compared.
+void Dataset::drop_duplicates() {
+  struct Entry {
+    uint64_t hash;
+    uint32_t index;
+  };
+  std::vector<Entry> byhash(contacts.size());
+  for (uint32_t i = 0; i < contacts.size(); ++i) byhash[i] = {id_hashes_[i], i};
+  id_hashes_ = {};
+  std::sort(byhash.begin(), byhash.end(),
+            [](const Entry& a, const Entry& b) { return a.hash != b.hash ? a.hash < b.hash : a.index < b.index; });
+  std::vector<uint32_t> same;  // one class of duplicates, in reading order
+  for (size_t i = 0; i < byhash.size();) {
+    size_t j = i + 1;
+    while (j < byhash.size() && byhash[j].hash == byhash[i].hash) ++j;
+    // Rare: two or more records share a hash. Split them into classes of
+    // equal (channel, id); each class keeps its last record in its first's place.
+    for (size_t a = i; a < j; ++a) {
+      const uint32_t first = byhash[a].index;
+      if (first == kNone || contacts[first].merged_away) continue;
+      same.assign(1, first);
+      for (size_t b = a + 1; b < j; ++b) {
+        const uint32_t k = byhash[b].index;
+        if (contacts[k].channel == contacts[first].channel && id(contacts[k]) == id(contacts[first])) {
+          same.push_back(k);
+          byhash[b].index = kNone;
+        }
+      }
+      if (same.size() == 1) continue;
+      const uint32_t last = same.back();
+      contacts[first] = contacts[last];
+      record_of_[first] = record_of_[last];
+      for (size_t k = 1; k < same.size(); ++k) contacts[same[k]].merged_away = true;
+      duplicates += static_cast<int64_t>(same.size()) - 1;
+    }
+    i = j;
   }
+  if (duplicates == 0) return;
+  size_t out = 0;
+  for (size_t i = 0; i < contacts.size(); ++i) {
+    if (contacts[i].merged_away) continue;
+    contacts[out] = contacts[i];
+    record_of_[out] = record_of_[i];
+    ++out;
+  }
+  contacts.resize(out);
+  record_of_.resize(out);
 }
 
 bool Dataset::before(const Contact& a, const Contact& b) const {
@@ -53,7 +95,7 @@ uint32_t Dataset::customer_of_node(uint32_t node) {
 }
 
 void Dataset::finish() {
-  slot_of_id_ = {};
+  drop_duplicates();
   for (const Contact& c : contacts) latest_start = std::max(latest_start, c.start);
 
   // Legs: the records of one conversation and channel, in (start, id) order.

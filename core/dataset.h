@@ -2,8 +2,11 @@
 // resolved (the last read wins), legs of one conversation merged, and each
 // contact's customer key assigned by linking identifiers (core/identity.h).
 //
-// A Contact is 48 bytes of integers; every string (id, service, customer,
-// conversation) is interned once.
+// A Contact is 48 bytes of integers. Services, customers and conversations
+// are interned once. Contact ids are not: each record's id is appended to an
+// arena and duplicates are found at the end by sorting hashes, which costs
+// far less than a hash table of every id (one cache miss per record once the
+// table outgrows the caches) and half its memory.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +25,7 @@ struct Contact {
   Micros start;
   Micros answered;      // kNoTime when absent
   Micros end;           // kNoTime when absent
-  uint32_t id;          // in Dataset::ids, whose keys are the channel byte + the id
+  uint32_t id;          // the record's id, in Dataset's id arena (see id())
   uint32_t service;     // in Dataset::services; a missing service is "unknown"
   uint32_t customer;    // in Dataset::customers, or kNone: unidentified
   uint32_t conversation;  // in Dataset::conversations, or kNone
@@ -42,15 +45,17 @@ class Dataset {
   // merged-away ones. Call once, after the last add.
   void finish();
 
-  // The id as written in the source (without the channel byte).
-  std::string_view id(const Contact& c) const { return ids.view(c.id).substr(1); }
+  // The id as written in the source.
+  std::string_view id(const Contact& c) const {
+    return {id_arena_.data() + id_offsets_[c.id], static_cast<size_t>(id_offsets_[c.id + 1] - id_offsets_[c.id])};
+  }
   std::string_view service(const Contact& c) const { return services.view(c.service); }
   std::string_view customer(const Contact& c) const { return customers.view(c.customer); }
   // Full tie-break of the (start, id) order: id bytes, then channel.
   bool before(const Contact& a, const Contact& b) const;
 
   std::vector<Contact> contacts;
-  Interner ids, services, customers, conversations;
+  Interner services, customers, conversations;
   int64_t accepted = 0;     // records added
   int64_t duplicates = 0;   // records replaced by a later one with the same channel and id
   int64_t legs_merged = 0;  // legs folded into another leg of their conversation
@@ -67,7 +72,10 @@ class Dataset {
 
  private:
   uint32_t customer_of_node(uint32_t node);
-  std::vector<uint32_t> slot_of_id_;   // ids id -> index in contacts
+  void drop_duplicates();
+  std::vector<char> id_arena_;            // every record's id, back to back
+  std::vector<uint64_t> id_offsets_{0};   // record i's id is [offsets[i], offsets[i + 1])
+  std::vector<uint64_t> id_hashes_;       // of (channel, id) per contact, until finish()
   std::vector<uint32_t> record_of_;    // index in contacts -> its record in the linker
   std::vector<uint32_t> customer_of_label_;  // linker node -> id in customers
   std::string scratch_;
