@@ -66,12 +66,14 @@ class Writer : public IngestSink {
 
   void summary() const {
     if (cmd_.quiet) return;
-    say("ingest", fmt::format("read {}, accepted {}, merged {}, rejected {}", accepted_ + merged_ + rejected_,
-                              accepted_, merged_, rejected_));
+    // The reconciliation line comes last, whatever happened: scripts and
+    // people find it at the end of stderr.
     std::string notes;
     for (const auto& [what, n] : notes_) notes += fmt::format("{}{} {}", notes.empty() ? "" : ", ", n, what);
     if (!rules_.empty()) notes += fmt::format("{}{} without a matching rule (service unknown)", notes.empty() ? "" : ", ", unmatched_);
     if (!notes.empty()) say("ingest", notes);
+    say("ingest", fmt::format("read {}, accepted {}, merged {}, rejected {}", accepted_ + merged_ + rejected_,
+                              accepted_, merged_, rejected_));
   }
 
   int64_t rejected() const { return rejected_; }
@@ -140,22 +142,26 @@ int run_ingest(IngestCmd& cmd) {
     if (writer.too_many_errors()) {
       say("ingest", fmt::format("stopping after {} rejected records (--max-errors); no output written",
                                 writer.rejected()));
+      writer.summary();
       return kExitRejected;  // the outputs are abandoned: no partial file is left
     }
   }
-  writer.summary();
   if (io_failed) {
     say("ingest", "some inputs could not be read; no output written");
+    writer.summary();
     return kExitIo;
   }
   if (!cmd.rejects_file.empty() && !rejects.close(&err)) {
     say("ingest", fmt::format("{}: {}", cmd.rejects_file, err));
+    writer.summary();
     return kExitIo;
   }
   if (!out.close(&err)) {
-    say("ingest", cmd.output.empty() ? err : fmt::format("{}: {}", cmd.output, err));
+    if (!out.reader_gone()) say("ingest", cmd.output.empty() ? err : fmt::format("{}: {}", cmd.output, err));
+    writer.summary();
     return kExitIo;
   }
+  writer.summary();
   return writer.rejected() > 0 ? kExitRejected : kExitOk;
 }
 
