@@ -34,6 +34,10 @@ std::function<int()> setup_stats(CLI::App& app);
 std::function<int()> setup_journeys(CLI::App& app);
 std::function<int()> setup_transitions(CLI::App& app);
 std::function<int()> setup_link(CLI::App& app);
+std::function<int()> setup_mix(CLI::App& app);
+std::function<int()> setup_handle(CLI::App& app);
+std::function<int()> setup_paths(CLI::App& app);
+std::function<int()> setup_segments(CLI::App& app);
 
 // `parcours TOOL: message` on stderr.
 void say(std::string_view tool, std::string_view message);

@@ -16,6 +16,10 @@ const std::vector<Tool>& tools() {
       {"journeys", "each customer's episodes and paths across channels", setup_journeys},
       {"transitions", "channel-to-channel counts over every repeat contact", setup_transitions},
       {"link", "fill in each record's customer by linking shared identifiers", setup_link},
+      {"mix", "contacts per period, service and channel, with each channel's share", setup_mix},
+      {"handle", "handle and wait times per service and channel", setup_handle},
+      {"paths", "the most frequent episode paths per service", setup_paths},
+      {"segments", "customers by channel profile, with contacts and FCR", setup_segments},
   };
   return kTools;
 }

@@ -1,7 +1,11 @@
 #include "core/metrics.h"
 
 #include <algorithm>
+#include <fstream>
 #include <numeric>
+#include <sstream>
+
+#include <fmt/format.h>
 
 namespace parcours {
 
@@ -33,6 +37,7 @@ Summary compute_stats(const Dataset& ds, const Params& p) {
     if (c.direction == Direction::in) {
       ++n.inbound;
       ++n.unidentified;
+      ++by_id[c.service].inbound_by_channel[static_cast<size_t>(c.channel)];
     }
   }
 
@@ -52,10 +57,13 @@ Summary compute_stats(const Dataset& ds, const Params& p) {
     n.breadth += e.breadth();
     n.cohort += e.cohort;
     n.resolved += e.resolved;
+    ++s.inbound_by_channel[static_cast<size_t>(ds.contacts[e.contacts[0]].channel)];
     for (size_t k = 1; k < e.contacts.size(); ++k) {
       const auto from = static_cast<size_t>(ds.contacts[e.contacts[k - 1]].channel);
       const auto to = static_cast<size_t>(ds.contacts[e.contacts[k]].channel);
       ++s.transitions[from * kChannelCount + to];
+      ++s.inbound_by_channel[to];
+      ++s.repeats_by_channel[to];
     }
     if (e.customer != current) {
       current = e.customer;
@@ -89,11 +97,145 @@ Summary compute_stats(const Dataset& ds, const Params& p) {
     s.service = std::string(ds.services.view(id));
     all.n.add(s.n);
     for (size_t k = 0; k < all.transitions.size(); ++k) all.transitions[k] += s.transitions[k];
+    for (size_t k = 0; k < kChannelCount; ++k) {
+      all.inbound_by_channel[k] += s.inbound_by_channel[k];
+      all.repeats_by_channel[k] += s.repeats_by_channel[k];
+    }
     out.rows.push_back(std::move(s));
   }
   all.n.customers = customers_overall;
   out.rows.push_back(std::move(all));
   return out;
+}
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+constexpr int64_t kMaxUnitCost = 1'000'000;  // keeps every sum far from int64 overflow
+
+// `D+[.D{1,4}]` in ten-thousandths.
+bool parse_cost(std::string_view s, int64_t* out, std::string* why) {
+  int64_t whole = 0, frac = 0;
+  size_t i = 0, digits = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    whole = whole * 10 + (s[i] - '0');
+    if (whole > kMaxUnitCost) {
+      *why = fmt::format("unit cost '{}' is too large; at most {} per contact", s, kMaxUnitCost);
+      return false;
+    }
+  }
+  if (i == 0) {
+    *why = fmt::format("'{}' is not a cost; write a non-negative decimal number with a point, like 4.50", s);
+    return false;
+  }
+  if (i < s.size() && s[i] == '.') {
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits)
+      if (digits < 4) frac = frac * 10 + (s[i] - '0');
+    if (digits == 0) {
+      *why = fmt::format("'{}': a decimal point must be followed by digits, like 4.50", s);
+      return false;
+    }
+  }
+  if (i != s.size()) {
+    *why = fmt::format("'{}' is not a cost; write a non-negative decimal number with a point, like 4.50", s);
+    return false;
+  }
+  if (digits > 4) {
+    *why = fmt::format("'{}' has more than 4 decimals; round it to 4", s);
+    return false;
+  }
+  for (; digits < 4; ++digits) frac *= 10;
+  const int64_t v = whole * kCostScale + frac;
+  if (v > kMaxUnitCost * kCostScale) {
+    *why = fmt::format("unit cost '{}' is too large; at most {} per contact", s, kMaxUnitCost);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+bool parse_costs(std::string_view text, std::string_view label, CostTable* out, std::string* err) {
+  CostTable t;
+  std::array<int64_t, kChannelCount> line_of{};
+  std::string problems;
+  auto fail = [&](int64_t line, std::string_view what) {
+    problems += fmt::format("{}{}:{}: {}", problems.empty() ? "" : "\n", label, line, what);
+  };
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  bool first = true;
+  int64_t number = 0;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    const std::string_view raw = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    ++number;
+    const std::string_view line = trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+    const bool header = first;
+    first = false;
+    const size_t tab = line.find('\t');
+    if (tab == std::string_view::npos || line.find('\t', tab + 1) != std::string_view::npos) {
+      fail(number, "expected two fields separated by a tab, channel and unit_cost; write e.g. 'phone<TAB>4.50'");
+      continue;
+    }
+    const std::string_view name = trim(line.substr(0, tab)), value = trim(line.substr(tab + 1));
+    if (header && name == "channel" && value == "unit_cost") continue;
+    Channel ch;
+    if (!parse_channel(name, &ch)) {
+      fail(number, fmt::format("'{}' is not a channel; use one of phone, ivr, chat, email, mail, fax, counter, "
+                               "web, social, cobrowse (or their French names)",
+                               name));
+      continue;
+    }
+    const auto k = static_cast<size_t>(ch);
+    if (line_of[k] != 0) {
+      fail(number, fmt::format("channel {} already has a unit cost on line {}; keep one of the two lines",
+                               channel_name(ch), line_of[k]));
+      continue;
+    }
+    std::string why;
+    int64_t cost = 0;
+    if (!parse_cost(value, &cost, &why)) {
+      fail(number, why);
+      continue;
+    }
+    line_of[k] = number;
+    t.unit[k] = cost;
+  }
+  if (!problems.empty()) {
+    *err = std::move(problems);
+    return false;
+  }
+  *out = t;
+  return true;
+}
+
+bool load_costs(const std::string& path, CostTable* out, std::string* err) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    *err = fmt::format("{}: cannot read the cost table; check the file name", path);
+    return false;
+  }
+  return parse_costs(text.view(), path, out, err);
+}
+
+std::optional<int64_t> cost_of(const std::array<int64_t, kChannelCount>& counts, const CostTable& costs) {
+  int64_t sum = 0;
+  for (size_t k = 0; k < kChannelCount; ++k) {
+    if (counts[k] == 0) continue;
+    if (costs.unit[k] == kNoCost) return std::nullopt;
+    sum += counts[k] * costs.unit[k];
+  }
+  return sum;
 }
 
 }  // namespace parcours

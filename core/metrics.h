@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/episodes.h"
@@ -34,10 +35,33 @@ struct Ratio {
   bool defined() const { return den != 0; }
 };
 
+// Unit costs per channel (SPEC §1), in ten-thousandths of the currency unit,
+// so that sums stay exact: 0.65 is 6500. kNoCost marks a channel left unset.
+inline constexpr int64_t kNoCost = -1;
+inline constexpr int64_t kCostScale = 10'000;
+struct CostTable {
+  std::array<int64_t, kChannelCount> unit;
+  CostTable() { unit.fill(kNoCost); }
+};
+// Reads a cost table: lines `channel<TAB>unit_cost`, an optional header line
+// `channel<TAB>unit_cost`, blank lines and `#` comments. Channels may be
+// French; a cost is a non-negative decimal with at most 4 decimals, at most
+// 1000000. On failure *err holds every problem, one a line, as
+// `LABEL:LINE: what is wrong; what to do`.
+bool parse_costs(std::string_view text, std::string_view label, CostTable* out, std::string* err);
+bool load_costs(const std::string& path, CostTable* out, std::string* err);
+// The sum over channels of count × unit cost, or nullopt when a channel with
+// a count has no unit cost: an unknown cost is not a zero one.
+std::optional<int64_t> cost_of(const std::array<int64_t, kChannelCount>& counts, const CostTable& costs);
+
 struct ServiceStats {
   std::string service;  // or "(all)"
   Counts n;
   std::array<int64_t, kChannelCount * kChannelCount> transitions{};  // [from * 10 + to]
+  std::array<int64_t, kChannelCount> inbound_by_channel{};  // inbound contacts, identified or not
+  std::array<int64_t, kChannelCount> repeats_by_channel{};  // repeats, by the repeat's own channel
+  std::optional<int64_t> cost(const CostTable& c) const { return cost_of(inbound_by_channel, c); }
+  std::optional<int64_t> repeat_cost(const CostTable& c) const { return cost_of(repeats_by_channel, c); }
   Ratio repeat_rate() const { return {n.repeats(), n.identified}; }
   Ratio fcr_rate() const { return {n.resolved, n.cohort}; }
   Ratio contacts_per_episode() const { return {n.identified, n.episodes}; }

@@ -1,0 +1,131 @@
+#include "core/calendar.h"
+
+#include <chrono>
+#include <exception>
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+namespace parcours {
+
+bool parse_period(std::string_view s, Period* out) {
+  if (s == "day") *out = Period::day;
+  else if (s == "week") *out = Period::week;
+  else if (s == "month") *out = Period::month;
+  else if (s == "quarter") *out = Period::quarter;
+  else return false;
+  return true;
+}
+
+std::string_view period_name(Period p) {
+  switch (p) {
+    case Period::day: return "day";
+    case Period::week: return "week";
+    case Period::month: return "month";
+    case Period::quarter: return "quarter";
+  }
+  return "day";
+}
+
+Date date_from_days(int64_t z) {
+  // Howard Hinnant's civil_from_days, the inverse of days_from_civil.
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+// Monday of the week holding `days`; 1970-01-01 was a Thursday.
+int64_t monday_of(int64_t days) { return days - (days + 3 - floor_div(days + 3, 7) * 7); }
+
+}  // namespace
+
+int64_t period_start(int64_t days, Period p) {
+  const Date d = date_from_days(days);
+  switch (p) {
+    case Period::day: return days;
+    case Period::week: return monday_of(days);
+    case Period::month: return days_from_civil(d.year, d.month, 1);
+    case Period::quarter: return days_from_civil(d.year, (d.month - 1) / 3 * 3 + 1, 1);
+  }
+  return days;
+}
+
+std::string period_label(int64_t days, Period p) {
+  const Date d = date_from_days(days);
+  switch (p) {
+    case Period::day: return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+    case Period::week: {
+      // The ISO year is the year of the week's Thursday; week 1 holds its
+      // first Thursday.
+      const int64_t thursday = monday_of(days) + 3;
+      const int64_t year = date_from_days(thursday).year;
+      const int64_t week = (thursday - days_from_civil(year, 1, 1)) / 7 + 1;
+      return fmt::format("{:04}-W{:02}", year, week);
+    }
+    case Period::month: return fmt::format("{:04}-{:02}", d.year, d.month);
+    case Period::quarter: return fmt::format("{:04}-Q{}", d.year, (d.month - 1) / 3 + 1);
+  }
+  return {};
+}
+
+struct LocalCalendar::Impl {
+  const date::time_zone* tz = nullptr;
+};
+
+LocalCalendar::LocalCalendar() = default;
+LocalCalendar::~LocalCalendar() = default;
+LocalCalendar::LocalCalendar(LocalCalendar&&) noexcept = default;
+LocalCalendar& LocalCalendar::operator=(LocalCalendar&&) noexcept = default;
+
+bool LocalCalendar::load(std::string_view name, std::string* err) {
+  impl_.reset();
+  lo_ = INT64_MIN, hi_ = INT64_MAX, off_ = 0;
+  name_ = std::string(name);
+  if (name == "UTC") return true;
+  const auto fail = [&] {
+    *err = fmt::format("unknown time zone '{}'; use an IANA name such as America/Toronto "
+                       "(the names are listed under /usr/share/zoneinfo)",
+                       name);
+    return false;
+  };
+  // An empty name would make some database versions return the local zone.
+  if (name.empty()) return fail();
+  auto impl = std::make_unique<Impl>();
+  try {
+    impl->tz = date::locate_zone(name);
+  } catch (const std::exception&) {
+    return fail();
+  }
+  if (impl->tz == nullptr) return fail();
+  impl_ = std::move(impl);
+  lo_ = hi_ = 0;  // empty cache
+  return true;
+}
+
+Micros LocalCalendar::offset(Micros utc) {
+  if (utc >= lo_ && utc < hi_) return off_;
+  using std::chrono::seconds;
+  int64_t secs = floor_div(utc, kMicrosPerSecond);
+  const date::sys_info info = impl_->tz->get_info(date::sys_seconds(seconds(secs)));
+  // The database's first and last periods reach ±32767 years: no bound.
+  constexpr int64_t kFar = int64_t{10000} * 366 * 86400;
+  const int64_t begin = info.begin.time_since_epoch().count(), end = info.end.time_since_epoch().count();
+  lo_ = begin <= -kFar ? INT64_MIN : begin * kMicrosPerSecond;
+  hi_ = end >= kFar ? INT64_MAX : end * kMicrosPerSecond;
+  off_ = int64_t{info.offset.count()} * kMicrosPerSecond;
+  return off_;
+}
+
+int64_t LocalCalendar::local_day(Micros utc) { return floor_div(utc + offset(utc), kMicrosPerDay); }
+
+}  // namespace parcours
