@@ -9,6 +9,7 @@
 
 #include "core/csv.h"
 #include "core/formats/format.h"
+#include "core/formats/repair.h"
 #include "core/formats/mapping.h"
 #include "core/tz.h"
 
@@ -52,8 +53,6 @@ std::string base_name(const std::string& name) {
   const size_t slash = name.rfind('/');
   return slash == std::string::npos ? name : name.substr(slash + 1);
 }
-
-constexpr std::string_view kNotUtf8 = "fields not in UTF-8 (read as Windows-1252)";
 
 class CsvMapReader : public FormatReader {
  public:
@@ -119,12 +118,8 @@ class CsvMapReader : public FormatReader {
 
  private:
   std::string decode(std::string_view s) {
-    if (ascii(s)) return std::string(s);
-    if (m_.windows1252) return from_windows1252(s);
-    bool repaired = false;
-    std::string out = to_utf8(s, &repaired);
-    if (repaired) sink_->note(kNotUtf8);
-    return out;
+    if (m_.windows1252 && !ascii(s)) return from_windows1252(s);
+    return utf8_field(s, *sink_);
   }
 
   // The value of one field for this record: joined, trimmed, decoded, not
@@ -195,19 +190,7 @@ class CsvMapReader : public FormatReader {
       *out = t.value;
       return true;
     }
-    LocalKind kind;
-    Micros later;
-    *out = zone_.to_utc(t.value, &kind, &later);
-    if (kind == LocalKind::gap) {
-      sink_->note("local times in a daylight-saving gap (read with the offset before the change)");
-    } else if (kind == LocalKind::ambiguous) {
-      if (start != kNoTime && *out < start && later >= start) {
-        *out = later;
-        sink_->note("ambiguous local times (second occurrence taken, as the first is before the start)");
-      } else {
-        sink_->note("ambiguous local times (first occurrence taken)");
-      }
-    }
+    *out = local_to_utc(zone_, t.value, start, *sink_);
     return true;
   }
 

@@ -12,6 +12,7 @@
 
 #include "core/csv.h"
 #include "core/formats/format.h"
+#include "core/formats/repair.h"
 #include "core/tz.h"
 
 namespace parcours {
@@ -71,30 +72,11 @@ class FreeswitchReader : public FormatReader {
       *why = fmt::format("{}: {}; fix the time or remove the record", what, err);
       return false;
     }
-    LocalKind kind;
-    Micros later;
-    *out = zone_.to_utc(local, &kind, &later);
-    if (kind == LocalKind::gap) {
-      sink_->note("local times in a daylight-saving gap (read with the offset before the change)");
-    } else if (kind == LocalKind::ambiguous) {
-      if (start != kNoTime && *out < start && later >= start) {
-        *out = later;
-        sink_->note("ambiguous local times (second occurrence taken, as the first is before the start)");
-      } else {
-        sink_->note("ambiguous local times (first occurrence taken)");
-      }
-    }
+    *out = local_to_utc(zone_, local, start, *sink_);
     return true;
   }
 
-  std::string text(std::string_view s) {
-    if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
-      return std::string(s);
-    bool repaired = false;
-    std::string out = to_utf8(s, &repaired);
-    if (repaired) sink_->note("fields not in UTF-8 (read as Windows-1252)");
-    return out;
-  }
+  std::string text(std::string_view s) { return utf8_field(s, *sink_); }
 
   void row(const std::vector<std::string_view>& f, std::string_view raw, int64_t line) {
     const int64_t order = order_++;
