@@ -28,16 +28,8 @@ std::string_view period_name(Period p) {
 }
 
 Date date_from_days(int64_t z) {
-  // Howard Hinnant's civil_from_days, the inverse of days_from_civil.
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+  const CivilDate c = civil_from_days(z);
+  return {c.y, c.m, c.d};
 }
 
 namespace {

@@ -18,48 +18,11 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
 
 namespace {
 
-struct Civil {
-  int64_t y;
-  unsigned m, d;
-};
-
-Civil civil_from_days(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
-}
-
-bool is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned days_in_month(int64_t y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
-}
-
-// Reads exactly n ASCII digits at s[pos].
-bool digits(std::string_view s, size_t pos, size_t n, unsigned* out) {
-  if (pos + n > s.size()) return false;
-  unsigned v = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const char c = s[pos + i];
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<unsigned>(c - '0');
-  }
-  *out = v;
-  return true;
-}
-
 // Parses the date part `YYYY-MM-DD` at the start of s.
 bool parse_date(std::string_view s, int64_t* days, std::string* err) {
   unsigned y, m, d;
-  if (!digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, &m) ||
-      s[7] != '-' || !digits(s, 8, 2, &d)) {
+  if (!read_digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !read_digits(s, 5, 2, &m) ||
+      s[7] != '-' || !read_digits(s, 8, 2, &d)) {
     *err = "expected a date YYYY-MM-DD";
     return false;
   }
@@ -85,8 +48,8 @@ bool parse_time(std::string_view s, Micros* out, std::string* err) {
     return false;
   }
   unsigned hh, mm, ss;
-  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, &hh) ||
-      s[13] != ':' || !digits(s, 14, 2, &mm) || s[16] != ':' || !digits(s, 17, 2, &ss)) {
+  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !read_digits(s, 11, 2, &hh) ||
+      s[13] != ':' || !read_digits(s, 14, 2, &mm) || s[16] != ':' || !read_digits(s, 17, 2, &ss)) {
     *err = fmt::format("expected a time of day HH:MM:SS after the date{}", kForm);
     return false;
   }
@@ -115,8 +78,8 @@ bool parse_time(std::string_view s, Micros* out, std::string* err) {
     ++pos;
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     unsigned oh, om;
-    if (!digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-        !digits(s, pos + 4, 2, &om)) {
+    if (!read_digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !read_digits(s, pos + 4, 2, &om)) {
       *err = "the UTC offset must be written ±HH:MM";
       return false;
     }
@@ -152,7 +115,7 @@ void append_time(std::string& out, Micros t) {
     sod += 86400;
     --days;
   }
-  const Civil c = civil_from_days(days);
+  const CivilDate c = civil_from_days(days);
   auto it = std::back_inserter(out);
   fmt::format_to(it, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.y, c.m, c.d, sod / 3600, sod / 60 % 60,
                  sod % 60);
@@ -179,6 +142,14 @@ bool parse_window(std::string_view s, Micros* out, std::string* err) {
   const char* last = s.data() + s.size();
   auto [p, ec] = std::from_chars(first, last, n);
   const bool unit_ok = ec == std::errc() && p + 1 == last && (*p == 'd' || *p == 'h');
+  if (ec == std::errc() && p == last && n > 0) {
+    *err = fmt::format("window '{}' has no unit; write {}d for days or {}h for hours", s, n, n);
+    return false;
+  }
+  if (ec == std::errc::result_out_of_range && p + 1 == last && (*p == 'd' || *p == 'h') && s[0] != '-') {
+    *err = fmt::format("window '{}' is longer than 100 years (36500d)", s);
+    return false;
+  }
   if (!unit_ok) {
     *err = fmt::format("'{}' is not a window; write a whole number of days or hours, like 7d or 36h", s);
     return false;
@@ -209,6 +180,38 @@ bool parse_as_of(std::string_view s, Micros* out, std::string* err) {
     return true;
   }
   return parse_time(s, out, err);
+}
+
+CivilDate civil_from_days(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
+static bool is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+unsigned days_in_month(int64_t y, unsigned m) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
+}
+
+// Reads exactly n ASCII digits at s[pos].
+bool read_digits(std::string_view s, size_t pos, size_t n, unsigned* out) {
+  if (pos + n > s.size()) return false;
+  unsigned v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<unsigned>(c - '0');
+  }
+  *out = v;
+  return true;
 }
 
 }  // namespace parcours

@@ -22,6 +22,17 @@ inline constexpr Micros kMicrosPerDay = 24 * kMicrosPerHour;
 // Days since 1970-01-01 of a proleptic Gregorian date (no validation).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 
+// The date of a day since 1970-01-01 (the inverse of days_from_civil).
+struct CivilDate {
+  int64_t y;
+  unsigned m, d;
+};
+CivilDate civil_from_days(int64_t days);
+unsigned days_in_month(int64_t y, unsigned m);
+
+// Reads exactly n ASCII digits at s[pos] into *out; false if they are not.
+bool read_digits(std::string_view s, size_t pos, size_t n, unsigned* out);
+
 // Parses `YYYY-MM-DD(T|t| )HH:MM:SS[.fraction](Z|z|±HH:MM)`. The offset is
 // mandatory: a local wall-clock time is ambiguous, and converting it needs a
 // zone that only `ingest --tz` knows. Fraction digits past the sixth are

@@ -15,33 +15,12 @@ Micros local_micros(const CivilTime& t) {
   return secs * kMicrosPerSecond + t.micros;
 }
 
-namespace {
-
-bool digits(std::string_view s, size_t pos, size_t n, unsigned* out) {
-  if (pos + n > s.size()) return false;
-  unsigned v = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const char c = s[pos + i];
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<unsigned>(c - '0');
-  }
-  *out = v;
-  return true;
-}
-
-unsigned days_in_month(int64_t y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
-}  // namespace
 
 bool parse_local_time(std::string_view s, CivilTime* out, std::string* err) {
   unsigned y, mo, d, h, mi, sec;
-  if (s.size() < 19 || !digits(s, 0, 4, &y) || s[4] != '-' || !digits(s, 5, 2, &mo) || s[7] != '-' ||
-      !digits(s, 8, 2, &d) || (s[10] != ' ' && s[10] != 'T') || !digits(s, 11, 2, &h) || s[13] != ':' ||
-      !digits(s, 14, 2, &mi) || s[16] != ':' || !digits(s, 17, 2, &sec)) {
+  if (s.size() < 19 || !read_digits(s, 0, 4, &y) || s[4] != '-' || !read_digits(s, 5, 2, &mo) || s[7] != '-' ||
+      !read_digits(s, 8, 2, &d) || (s[10] != ' ' && s[10] != 'T') || !read_digits(s, 11, 2, &h) || s[13] != ':' ||
+      !read_digits(s, 14, 2, &mi) || s[16] != ':' || !read_digits(s, 17, 2, &sec)) {
     *err = fmt::format("'{}' is not a local time YYYY-MM-DD HH:MM:SS", s);
     return false;
   }
