@@ -1,5 +1,9 @@
 #include "cmd/common.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <bit>
 #include <fstream>
@@ -7,8 +11,11 @@
 
 #include <fmt/format.h>
 
+#include "core/formats/format.h"
 #include "core/input.h"
 #include "core/record.h"
+#include "core/sha256.h"
+#include "core/signals.h"
 
 namespace parcours {
 
@@ -46,6 +53,9 @@ void add_link_options(CLI::App& app, LinkFlags& o) {
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
       ->capture_default_str();
   app.add_option("--hash-key", o.hash_key, "write customer keys as HMAC-SHA256 under the key in FILE");
+  // Every tool that links (link and the computing tools) reads canonical
+  // records and writes one output: all of them can be audited.
+  add_audit_options(app);
 }
 
 int configure_linker(std::string_view tool, const LinkFlags& o, Linker* linker) {
@@ -79,6 +89,12 @@ int configure_linker(std::string_view tool, const LinkFlags& o, Linker* linker) 
     }
     linker->set_hash_key(std::move(key));
   }
+  // The key itself never goes into a manifest, only its file's SHA-256.
+  audit_parameter("region", Json::of_string(o.region));
+  audit_parameter("max_fanout", Json::of_int(o.max_fanout));
+  audit_parameter("crosswalk", audit_file(o.crosswalk));
+  audit_parameter("block", audit_file(o.block));
+  audit_parameter("hash_key", audit_file(o.hash_key));
   return kExitOk;
 }
 
@@ -123,8 +139,11 @@ int read_records(std::string_view tool, const std::vector<InputFile>& files, int
   bool io_failed = false;
   *stopped = false;
   for (const InputFile& file : files) {
+    const int64_t read_before = *read, rejected_before = *rejected;
+    std::string path = file.path;
+    audit_input(file.label, &path);
     LineReader reader;
-    if (!reader.open(file.path, &err)) {
+    if (!reader.open(path, &err)) {
       say(tool, fmt::format("{}: {}", file.label, err));
       io_failed = true;
       continue;
@@ -134,7 +153,9 @@ int read_records(std::string_view tool, const std::vector<InputFile>& files, int
       if (line.text.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank: no record
       ++*read;
       errors.clear();
-      if (parser.parse(line.text, &rec, &errors)) {
+      if (line.cut) {
+        errors.push_back({"-", std::string(kCutLineMessage)});
+      } else if (parser.parse(line.text, &rec, &errors)) {
         add(rec);
         continue;
       }
@@ -150,6 +171,9 @@ int read_records(std::string_view tool, const std::vector<InputFile>& files, int
       say(tool, fmt::format("{}: {}", file.label, reader.error()));
       io_failed = true;
     }
+    audit_input_counts({{"read", *read - read_before},
+                        {"accepted", (*read - read_before) - (*rejected - rejected_before)},
+                        {"rejected", *rejected - rejected_before}});
   }
   if (io_failed) return kExitIo;
   return *rejected > 0 ? kExitRejected : kExitOk;
@@ -186,6 +210,23 @@ int load(std::string_view tool, const ComputeOptions& o, Loaded* out) {
   }
   out->ds.finish();
   out->complete = true;
+  if (audit().active()) {
+    const Micros t = effective_as_of(out->ds, out->params);
+    audit_parameter("window", Json::of_string(format_window(out->params.window)));
+    audit_parameter("as_of", o.as_of.empty() ? Json::null() : Json::of_string(format_time(out->params.as_of)));
+    audit_parameter("as_of_effective", t == kNoTime ? Json::null() : Json::of_string(format_time(t)));
+    audit_parameter("mode", Json::of_string(o.mode));
+    audit_parameter("any_service", Json::of_bool(o.any_service));
+    int64_t unidentified = 0;
+    for (const Contact& c : out->ds.contacts) unidentified += c.customer == kNone && c.direction == Direction::in;
+    audit().record.counts = {{"read", out->read},
+                             {"accepted", out->ds.accepted},
+                             {"rejected", out->rejected},
+                             {"duplicates", out->ds.duplicates},
+                             {"legs_merged", out->ds.legs_merged},
+                             {"contacts", static_cast<int64_t>(out->ds.contacts.size())},
+                             {"unidentified", unidentified}};
+  }
   return out->rejected > 0 ? kExitRejected : kExitOk;
 }
 
@@ -207,9 +248,10 @@ void print_summary(std::string_view tool, const ComputeOptions& o, const Loaded&
 
 int emit(std::string_view tool, const ComputeOptions& o, const std::function<void(Output&)>& produce, int status) {
   Output out;
-  std::string err;
-  if (!out.open(o.output, &err)) {
-    say(tool, fmt::format("{}: {}", o.output, err));
+  std::string err, path;
+  if (!audit_output_path(tool, o.output, true, &path)) return kExitIo;
+  if (!out.open(path, &err)) {
+    say(tool, fmt::format("{}: {}", path, err));
     return kExitIo;
   }
   produce(out);
@@ -217,7 +259,344 @@ int emit(std::string_view tool, const ComputeOptions& o, const std::function<voi
     say(tool, o.output.empty() ? err : fmt::format("{}: {}", o.output, err));
     return kExitIo;
   }
-  return status;
+  if (const int s = audit_output(tool, o.output, path); s != kExitOk) return s;
+  return audit_finish(tool, status);
+}
+
+// ---- Audit (--manifest, --replay) -------------------------------------------
+
+namespace {
+
+// Options that say where results go or how much to say, not what is
+// computed: the manifest records outputs by path instead, and a replay may
+// set them anew.
+bool recorded_option(std::string_view name) {
+  return name != "help" && name != "manifest" && name != "replay" && name != "output" && name != "quiet";
+}
+
+// The options of the parsed command line, by long name, sorted.
+Json options_of(const CLI::App& app) {
+  std::vector<std::pair<std::string, Json>> opts;
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->get_lnames().empty() || !recorded_option(opt->get_lnames().front())) continue;
+    Json v;
+    if (opt->get_expected_max() == 0) {
+      v = Json::of_bool(opt->count() > 0);
+    } else if (opt->count() > 0 && opt->get_items_expected_max() > 1) {
+      v = Json::new_array();
+      for (const std::string& r : opt->results()) v.array.push_back(Json::of_string(r));
+    } else if (opt->count() > 0) {
+      v = Json::of_string(opt->results().back());
+    } else if (!opt->get_default_str().empty()) {
+      v = Json::of_string(opt->get_default_str());
+    }
+    opts.emplace_back(opt->get_lnames().front(), std::move(v));
+  }
+  std::sort(opts.begin(), opts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  Json out = Json::new_object();
+  out.object = std::move(opts);
+  return out;
+}
+
+std::string temp_dir() {
+  const char* dir = std::getenv("TMPDIR");
+  return dir != nullptr && *dir != '\0' ? dir : "/tmp";
+}
+
+// Hashes an input before it is read. A regular file is simply read twice;
+// standard input and pipes are copied while hashed to an unlinked temporary
+// file, which standard input then is (dup2) or *path names.
+bool hash_input(std::string* path, std::string* sha, int64_t* size, std::string* err) {
+  const bool is_stdin = *path == "-";
+  struct stat st;
+  if ((is_stdin ? fstat(0, &st) : stat(path->c_str(), &st)) != 0) {
+    *err = fmt_errno("cannot open", errno);
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    *err = "is a directory";
+    return false;
+  }
+  if (S_ISREG(st.st_mode)) {
+    if (!is_stdin) return sha256_file(*path, sha, size, err);
+    const off_t at = lseek(0, 0, SEEK_CUR);
+    if (at >= 0) {
+      const bool ok = sha256_fd(0, sha, size, err);
+      if (lseek(0, at, SEEK_SET) == at) return ok;
+    }
+  }
+  std::string name = temp_dir() + "/parcours-input.XXXXXX";
+  const int copy = mkostemp(name.data(), O_CLOEXEC);
+  if (copy < 0) {
+    *err = fmt_errno(fmt::format("cannot create a temporary file in {}", temp_dir()), errno);
+    return false;
+  }
+  unlink(name.c_str());
+  const int in = is_stdin ? 0 : ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
+  int copy_err = 0;
+  bool ok = in >= 0;
+  if (!ok) *err = fmt_errno("cannot open", errno);
+  if (ok) ok = sha256_fd(in, sha, size, err, copy, &copy_err);
+  if (ok && copy_err != 0) {
+    *err = fmt_errno(fmt::format("cannot copy it to {}", temp_dir()), copy_err);
+    ok = false;
+  }
+  if (in > 0) ::close(in);
+  if (ok && lseek(copy, 0, SEEK_SET) != 0) ok = false, *err = fmt_errno("cannot reread its copy", errno);
+  if (!ok) {
+    ::close(copy);
+    return false;
+  }
+  if (is_stdin) {
+    dup2(copy, 0);
+    ::close(copy);
+  } else {
+    audit().spools.push_back(copy);
+    *path = fmt::format("/dev/fd/{}", copy);
+  }
+  return true;
+}
+
+std::string output_name(const std::string& path) {
+  return path.empty() || path == "-" ? "standard output" : path;
+}
+
+// --replay: compares the outputs with the manifest's.
+int check_replay(std::string_view tool) {
+  const Manifest& want = audit().expected;
+  const Manifest& got = audit().record;
+  if (want.outputs.size() != got.outputs.size()) {
+    say(tool, fmt::format("replay: {} output{} in the manifest, {} now", want.outputs.size(),
+                          want.outputs.size() == 1 ? "" : "s", got.outputs.size()));
+    return kExitRejected;
+  }
+  bool same = true;
+  for (size_t i = 0; i < want.outputs.size(); ++i) {
+    const ManifestFile &w = want.outputs[i], &g = got.outputs[i];
+    if (w.sha256 == g.sha256 && w.size == g.size) {
+      say(tool, fmt::format("replay: {} matches (sha256 {})", output_name(w.path), w.sha256));
+      continue;
+    }
+    say(tool, fmt::format("replay: {} differs: sha256 {} ({} bytes) in the manifest, {} ({} bytes) now",
+                          output_name(w.path), w.sha256, w.size, g.sha256, g.size));
+    same = false;
+  }
+  return same ? kExitOk : kExitRejected;
+}
+
+}  // namespace
+
+Audit::~Audit() {
+  for (const std::string& t : temps) {
+    ::unlink(t.c_str());
+    forget_temp_file(t.c_str());
+  }
+  for (const int fd : spools) ::close(fd);
+}
+
+Audit& audit() {
+  static Audit a;
+  return a;
+}
+
+void add_audit_options(CLI::App& app) {
+  app.add_option("--manifest", audit().manifest,
+                 "write the run's manifest to FILE: options, inputs and outputs with their SHA-256");
+  app.add_option("--replay", audit().replay,
+                 "rerun as the manifest in FILE says and check that every output is the same");
+}
+
+int replay_arguments(std::string_view tool, const CLI::App& given, std::vector<std::string>* args) {
+  Audit& a = audit();
+  const std::string& file = a.replay;
+  for (const CLI::Option* opt : given.get_options()) {
+    if (opt->count() == 0) continue;
+    const std::string name = opt->get_lnames().empty() ? opt->get_name() : opt->get_lnames().front();
+    if (name == "replay" || name == "manifest" || name == "output" || name == "quiet") continue;
+    say(tool, fmt::format("--replay takes the options and inputs from the manifest; give none but -o, -q and "
+                          "--manifest ({} was given)",
+                          opt->get_lnames().empty() ? "FILE" : "--" + name));
+    return kExitUsage;
+  }
+  std::string text, err;
+  if (!read_all(file, &text, &err)) {
+    say(tool, fmt::format("--replay: {}: {}", file, err));
+    return kExitIo;
+  }
+  if (!parse_manifest(text, &a.expected, &err)) {
+    say(tool, fmt::format("--replay: {}: {}; is it a manifest written by --manifest?", file, err));
+    return kExitUsage;
+  }
+  const Manifest& m = a.expected;
+  if (m.tool != tool) {
+    say(tool, fmt::format("--replay: {} is the manifest of a run of 'parcours {}'; run 'parcours {} --replay {}'",
+                          file, m.tool, m.tool, file));
+    return kExitUsage;
+  }
+  if (m.version != PARCOURS_VERSION)
+    say(tool, fmt::format("replay: the manifest was written by parcours {}, this is {}; outputs may differ",
+                          m.version, PARCOURS_VERSION));
+
+  // Every changed input is named before giving up: one run shows them all.
+  int status = kExitOk;
+  for (const ManifestFile& in : m.inputs) {
+    std::string path = in.path, sha;
+    int64_t size = 0;
+    if (!hash_input(&path, &sha, &size, &err)) {
+      say(tool, fmt::format("replay: {}: {}", in.path, err));
+      status = kExitIo;
+    } else if (sha != in.sha256 || size != in.size) {
+      say(tool, fmt::format("replay: {}: changed since the run: sha256 {} ({} bytes) in the manifest, {} ({} bytes) "
+                            "now; the outputs cannot be checked",
+                            in.path, in.sha256, in.size, sha, size));
+      if (status == kExitOk) status = kExitRejected;
+    }
+  }
+  if (status != kExitOk) return status;
+
+  for (const auto& [name, v] : m.options.object) {
+    switch (v.type) {
+      case Json::Type::kNull: break;
+      case Json::Type::kBool:
+        if (v.boolean) args->push_back("--" + name);
+        break;
+      case Json::Type::kString: args->push_back(fmt::format("--{}={}", name, v.string)); break;
+      case Json::Type::kArray:
+        for (const Json& x : v.array) {
+          if (x.type != Json::Type::kString) {
+            say(tool, fmt::format("--replay: {}: options.{}: expected strings", file, name));
+            return kExitUsage;
+          }
+          args->push_back(fmt::format("--{}={}", name, x.string));
+        }
+        break;
+      default:
+        say(tool, fmt::format("--replay: {}: options.{}: expected a string, true or false", file, name));
+        return kExitUsage;
+    }
+  }
+  for (const CLI::Option* opt : given.get_options()) {
+    if (opt->count() == 0 || opt->get_lnames().empty()) continue;
+    const std::string& name = opt->get_lnames().front();
+    if (name == "output") args->push_back("--output=" + opt->results().back());
+    if (name == "quiet") args->push_back("--quiet");
+  }
+  args->push_back("--");
+  for (const ManifestFile& in : m.inputs) args->push_back(in.path);
+  return kExitOk;
+}
+
+void audit_input(const std::string& label, std::string* path) {
+  Audit& a = audit();
+  if (!a.active()) return;
+  ManifestFile f;
+  f.path = label;
+  std::string err;
+  if (!hash_input(path, &f.sha256, &f.size, &err)) a.broken = true;
+  a.record.inputs.push_back(std::move(f));
+}
+
+void audit_input_counts(std::vector<std::pair<std::string, int64_t>> counts) {
+  Audit& a = audit();
+  if (a.active() && !a.record.inputs.empty()) a.record.inputs.back().counts = std::move(counts);
+}
+
+void audit_parameter(std::string_view key, Json value) {
+  if (audit().active()) audit().record.parameters.set(key, std::move(value));
+}
+
+Json audit_file(const std::string& path) {
+  if (path.empty()) return Json::null();
+  Json f = Json::new_object();
+  std::string sha, err;
+  int64_t size = 0;
+  if (!sha256_file(path, &sha, &size, &err)) audit().broken = true;
+  f.set("path", Json::of_string(path));
+  f.set("size", Json::of_int(size));
+  f.set("sha256", Json::of_string(sha));
+  return f;
+}
+
+bool audit_output_path(std::string_view tool, const std::string& path, bool main, std::string* opened) {
+  const Audit& a = audit();
+  const bool to_stdout = path.empty() || path == "-";
+  *opened = path;
+  if (!a.active() || (a.replay.empty() ? !to_stdout : main && !to_stdout)) return true;
+  std::string name = temp_dir() + "/parcours-output.XXXXXX";
+  const int fd = create_temp_file(name.data());
+  if (fd < 0) {
+    say(tool, fmt_errno(fmt::format("cannot create a temporary file in {}", temp_dir()), errno));
+    return false;
+  }
+  ::close(fd);
+  audit().temps.push_back(name);
+  *opened = name;
+  return true;
+}
+
+int audit_output(std::string_view tool, const std::string& path, const std::string& opened) {
+  Audit& a = audit();
+  if (!a.active()) return kExitOk;
+  ManifestFile f;
+  f.path = path.empty() ? "-" : path;
+  // A temporary file stands for standard output, unless a replay only checks it.
+  const bool copy = opened != path && a.replay.empty();
+  std::string err;
+  const int fd = ::open(opened.c_str(), O_RDONLY | O_CLOEXEC);
+  int copy_err = 0;
+  if (fd < 0 || !sha256_fd(fd, &f.sha256, &f.size, &err, copy ? 1 : -1, &copy_err)) {
+    if (fd < 0) err = fmt_errno("cannot open", errno);
+    else ::close(fd);
+    say(tool, fmt::format("{}: cannot hash the output: {}", opened, err));
+    return kExitIo;
+  }
+  ::close(fd);
+  if (copy_err != 0 && copy_err != EPIPE) {
+    say(tool, fmt_errno("cannot write standard output", copy_err));
+    return kExitIo;
+  }
+  a.record.outputs.push_back(std::move(f));
+  return kExitOk;
+}
+
+int audit_finish(std::string_view tool, int status) {
+  Audit& a = audit();
+  if (!a.active()) return status;
+  Manifest& m = a.record;
+  m.tool = tool;
+  m.version = PARCOURS_VERSION;
+  m.status = status;
+  if (a.app != nullptr) m.options = options_of(*a.app);
+  std::sort(m.parameters.object.begin(), m.parameters.object.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  if (m.counts.empty()) {
+    // Totals over the inputs, in the order of their first appearance.
+    for (const ManifestFile& in : m.inputs) {
+      for (const auto& [name, n] : in.counts) {
+        auto it = std::find_if(m.counts.begin(), m.counts.end(), [&](const auto& c) { return c.first == name; });
+        if (it == m.counts.end()) m.counts.emplace_back(name, n);
+        else it->second += n;
+      }
+    }
+  }
+  if (a.broken) {
+    say(tool, "an input or a file an option names could not be hashed; no manifest written");
+    return kExitIo;
+  }
+  if (!a.manifest.empty()) {
+    Output out;
+    std::string err;
+    if (!out.open(a.manifest, &err)) {
+      say(tool, fmt::format("--manifest: {}: {}", a.manifest, err));
+      return kExitIo;
+    }
+    out.write(manifest_json(m));
+    if (!out.close(&err)) {
+      say(tool, fmt::format("--manifest: {}: {}", a.manifest, err));
+      return kExitIo;
+    }
+  }
+  return a.replay.empty() ? status : check_replay(tool);
 }
 
 }  // namespace parcours

@@ -13,6 +13,7 @@
 #include "core/dataset.h"
 #include "core/diag.h"
 #include "core/episodes.h"
+#include "core/manifest.h"
 #include "core/output.h"
 #include "core/table.h"
 
@@ -34,6 +35,7 @@ std::function<int()> setup_stats(CLI::App& app);
 std::function<int()> setup_journeys(CLI::App& app);
 std::function<int()> setup_transitions(CLI::App& app);
 std::function<int()> setup_link(CLI::App& app);
+std::function<int()> setup_anonymize(CLI::App& app);
 std::function<int()> setup_mix(CLI::App& app);
 std::function<int()> setup_handle(CLI::App& app);
 std::function<int()> setup_paths(CLI::App& app);
@@ -102,5 +104,60 @@ void print_summary(std::string_view tool, const ComputeOptions& o, const Loaded&
 // Runs `produce` on o.output (or stdout, written atomically when a file), and
 // turns the outcome into the tool's exit status: `status` if all went well.
 int emit(std::string_view tool, const ComputeOptions& o, const std::function<void(Output&)>& produce, int status);
+
+// ---- Audit: --manifest and --replay (parcours(1), MANIFEST) ----------------
+//
+// One tool runs per process, so the audit of the run is one object, reached
+// from the few places every tool goes through: the options (add_link_options
+// or add_audit_options), read_records, configure_linker, load and emit.
+struct Audit {
+  std::string manifest;  // --manifest FILE
+  std::string replay;    // --replay FILE
+  const CLI::App* app = nullptr;  // the parsed command line, for its options
+  Manifest record;       // what this run read, used and wrote
+  Manifest expected;     // --replay: the manifest replayed
+  bool broken = false;   // an input could not be hashed: no manifest
+  std::vector<std::string> temps;  // files to remove at exit
+  std::vector<int> spools;         // unlinked copies of pipes, kept open
+  bool active() const { return !manifest.empty() || !replay.empty(); }
+  ~Audit();
+};
+Audit& audit();
+// --manifest FILE and --replay FILE.
+void add_audit_options(CLI::App& app);
+
+// --replay, once the command line is parsed into `given`: reads the manifest,
+// checks that it is this tool's and that every input is unchanged (same
+// SHA-256), and fills *args with the command line to run again: the
+// manifest's options and inputs, plus -o and -q when given. Returns kExitOk,
+// or the exit status after saying what is wrong (1: an input changed).
+int replay_arguments(std::string_view tool, const CLI::App& given, std::vector<std::string>* args);
+
+// Before an input is read: with an audit, hashes and records it. A pipe or
+// standard input is first copied to an unlinked temporary file (it can be
+// read only once); *path then names that copy, or standard input becomes it.
+// An input that cannot be hashed is left for the reader to report.
+void audit_input(const std::string& label, std::string* path);
+// After it is read: its record counts, in the order the manifest lists them.
+void audit_input_counts(std::vector<std::pair<std::string, int64_t>> counts);
+// Sets a parameter of the run (kept in key order in the manifest).
+void audit_parameter(std::string_view key, Json value);
+// {path, size, sha256} of a file an option names, or null when `path` is "".
+Json audit_file(const std::string& path);
+// Where to open the output that belongs at `path` ("" or "-": standard
+// output): `path` itself, or with an audit a temporary file, when the bytes
+// must be hashed before they go to standard output or when a replay only
+// checks them (every output but the main one when -o is given again).
+// Returns false after saying why.
+bool audit_output_path(std::string_view tool, const std::string& path, bool main, std::string* opened);
+// Once the output opened at `opened` is closed: hashes and records it, and
+// copies a temporary one to standard output when that is where it belongs.
+// Returns kExitOk or kExitIo.
+int audit_output(std::string_view tool, const std::string& path, const std::string& opened);
+// At the end of a run whose outputs are written: writes the manifest, and
+// for --replay compares each output with the manifest's. Returns the exit
+// status: `status`, or for a replay 0 when every output matches, else 1;
+// kExitIo when the manifest cannot be written.
+int audit_finish(std::string_view tool, int status);
 
 }  // namespace parcours

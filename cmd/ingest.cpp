@@ -77,6 +77,11 @@ class Writer : public IngestSink {
   }
 
   int64_t rejected() const { return rejected_; }
+  // Records so far, as a manifest lists them per input.
+  std::vector<std::pair<std::string, int64_t>> counts() const {
+    return {{"read", accepted_ + merged_ + rejected_}, {"accepted", accepted_}, {"merged", merged_},
+            {"rejected", rejected_}};
+  }
 
  private:
   const IngestCmd& cmd_;
@@ -120,13 +125,19 @@ int run_ingest(IngestCmd& cmd) {
     say("ingest", fmt::format("--format {}: {}", format->name, err));
     return kExitUsage;
   }
+  audit_parameter("rules", audit_file(cmd.rules_file));
+  audit_parameter("map", audit_file(cmd.options.map_file));
   Output out, rejects;
-  if (!out.open(cmd.output, &err)) {
-    say("ingest", fmt::format("{}: {}", cmd.output, err));
+  std::string out_path, rejects_path;
+  if (!audit_output_path("ingest", cmd.output, true, &out_path) ||
+      (!cmd.rejects_file.empty() && !audit_output_path("ingest", cmd.rejects_file, false, &rejects_path)))
+    return kExitIo;
+  if (!out.open(out_path, &err)) {
+    say("ingest", fmt::format("{}: {}", out_path, err));
     return kExitIo;
   }
-  if (!cmd.rejects_file.empty() && !rejects.open(cmd.rejects_file, &err)) {
-    say("ingest", fmt::format("{}: {}", cmd.rejects_file, err));
+  if (!cmd.rejects_file.empty() && !rejects.open(rejects_path, &err)) {
+    say("ingest", fmt::format("{}: {}", rejects_path, err));
     return kExitIo;
   }
   Writer writer(cmd, rules, out, cmd.rejects_file.empty() ? nullptr : &rejects);
@@ -135,10 +146,16 @@ int run_ingest(IngestCmd& cmd) {
   bool io_failed = false;
   for (const std::string& file : files) {
     writer.start_file(file);
-    if (!reader->read(file, file, writer, &err)) {
+    auto counts = writer.counts();
+    std::string path = file;
+    audit_input(file, &path);
+    if (!reader->read(path, file, writer, &err)) {
       say("ingest", fmt::format("{}: {}", file, err));
       io_failed = true;
     }
+    const auto after = writer.counts();
+    for (size_t i = 0; i < counts.size(); ++i) counts[i].second = after[i].second - counts[i].second;
+    audit_input_counts(std::move(counts));
     if (writer.too_many_errors()) {
       say("ingest", fmt::format("stopping after {} rejected records (--max-errors); no output written",
                                 writer.rejected()));
@@ -162,7 +179,11 @@ int run_ingest(IngestCmd& cmd) {
     return kExitIo;
   }
   writer.summary();
-  return writer.rejected() > 0 ? kExitRejected : kExitOk;
+  const int status = writer.rejected() > 0 ? kExitRejected : kExitOk;
+  if (const int s = audit_output("ingest", cmd.output, out_path); s != kExitOk) return s;
+  if (!cmd.rejects_file.empty())
+    if (const int s = audit_output("ingest", cmd.rejects_file, rejects_path); s != kExitOk) return s;
+  return audit_finish("ingest", status);
 }
 
 }  // namespace
@@ -188,6 +209,7 @@ std::function<int()> setup_ingest(CLI::App& app) {
   app.add_option("--max-errors", c->max_errors, "stop after N rejected records (0: never)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("-q,--quiet", c->quiet, "no summary lines on standard error");
+  add_audit_options(app);
   return [c] { return run_ingest(*c); };
 }
 

@@ -1,5 +1,10 @@
 // parcours journeys: one line per identified customer, with their episodes
 // (service, start, end, size, path) and their outbound contacts.
+//
+// Customer keys are often identifiers themselves (phone:+14185550101), so a
+// line names its customer by number (c1, c2, ... in key order: the same
+// data gives the same numbers, however it is split into files) unless
+// --show-ids asks for the keys, or --hash-key made them keyed pseudonyms.
 #include <algorithm>
 #include <charconv>
 
@@ -13,8 +18,8 @@ namespace {
 
 class JourneyWriter {
  public:
-  JourneyWriter(const Dataset& ds, const Ranks& ranks, bool text, Output& out)
-      : ds_(ds), ranks_(ranks), text_(text), out_(out) {}
+  JourneyWriter(const Dataset& ds, const Ranks& ranks, bool text, bool keys, Output& out)
+      : ds_(ds), ranks_(ranks), text_(text), keys_(keys), out_(out) {}
 
   void add_episode(const Episode& e) { episodes_.push_back(e); }
   void add_outbound(uint32_t contact) { outbound_.push_back(contact); }
@@ -28,6 +33,7 @@ class JourneyWriter {
       return ranks_.service[a.service] < ranks_.service[b.service];
     });
     line_.clear();
+    ++lines_;
     if (text_) write_text(customer);
     else write_json(customer);
     out_.write(line_);
@@ -43,8 +49,13 @@ class JourneyWriter {
     }
   }
 
+  // The customer's key, or their number.
+  std::string name(uint32_t customer) const {
+    return keys_ ? std::string(ds_.customers.view(customer)) : fmt::format("c{}", lines_);
+  }
+
   void write_text(uint32_t customer) {
-    line_ += ds_.customers.view(customer);
+    line_ += name(customer);
     line_.push_back('\t');
     for (size_t i = 0; i < episodes_.size(); ++i) {
       const Episode& e = episodes_[i];
@@ -61,7 +72,7 @@ class JourneyWriter {
 
   void write_json(uint32_t customer) {
     line_ += "{\"customer\":";
-    append_json_string(line_, ds_.customers.view(customer));
+    append_json_string(line_, name(customer));
     line_ += ",\"episodes\":[";
     for (size_t i = 0; i < episodes_.size(); ++i) {
       const Episode& e = episodes_[i];
@@ -110,18 +121,19 @@ class JourneyWriter {
 
   const Dataset& ds_;
   const Ranks& ranks_;
-  bool text_;
+  bool text_, keys_;
+  int64_t lines_ = 0;
   Output& out_;
   std::vector<Episode> episodes_;
   std::vector<uint32_t> outbound_;
   std::string line_;
 };
 
-void write_journeys(const Dataset& ds, const Params& p, bool text, Output& out) {
+void write_journeys(const Dataset& ds, const Params& p, bool text, bool keys, Output& out) {
   const Ranks ranks(ds);
   const std::vector<uint32_t> inbound = scan_order(ds, p, &ranks, Direction::in);
   const std::vector<uint32_t> outbound = scan_order(ds, p, &ranks, Direction::out);
-  JourneyWriter w(ds, ranks, text, out);
+  JourneyWriter w(ds, ranks, text, keys, out);
   size_t next_out = 0;
   uint32_t current = kNone;
   auto rank = [&](uint32_t customer) { return ranks.customer[customer]; };
@@ -168,14 +180,17 @@ void write_journeys(const Dataset& ds, const Params& p, bool text, Output& out) 
 
 std::function<int()> setup_journeys(CLI::App& app) {
   auto o = std::make_shared<ComputeOptions>();
+  auto show_ids = std::make_shared<bool>(false);
   add_compute_options(app, *o, {"ndjson", "text"});
-  return [o] {
+  app.add_flag("--show-ids", *show_ids, "name customers by their keys (identifiers) instead of c1, c2, ...");
+  return [o, show_ids] {
     Loaded in;
     const int status = load("journeys", *o, &in);
     if (!in.complete) return status;
     print_summary("journeys", *o, in);
-    return emit("journeys", *o, [&](Output& out) { write_journeys(in.ds, in.params, o->format == "text", out); },
-                status);
+    const bool keys = *show_ids || !o->link.hash_key.empty();
+    return emit("journeys", *o,
+                [&](Output& out) { write_journeys(in.ds, in.params, o->format == "text", keys, out); }, status);
   };
 }
 

@@ -194,7 +194,7 @@ int run_link(const LinkOptions& o) {
       while (reader.next(&line) && !out.reader_gone()) {
         if (line.text.find_first_not_of(" \t") == std::string_view::npos) continue;
         errors.clear();
-        if (!parser.parse(line.text, &rec, &errors)) continue;
+        if (line.cut || !parser.parse(line.text, &rec, &errors)) continue;  // rejected in the first pass
         if (next >= ds.record_customers.size()) {
           say(kTool, fmt::format("{}: changed while it was read; run again", file.label));
           failed = true;

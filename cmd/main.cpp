@@ -1,10 +1,12 @@
 // parcours: the registry of subcommands, dispatch, help and "did you mean".
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
 #include <fmt/format.h>
 
 #include "cmd/common.h"
+#include "core/signals.h"
 
 namespace parcours {
 
@@ -16,6 +18,7 @@ const std::vector<Tool>& tools() {
       {"journeys", "each customer's episodes and paths across channels", setup_journeys},
       {"transitions", "channel-to-channel counts over every repeat contact", setup_transitions},
       {"link", "fill in each record's customer by linking shared identifiers", setup_link},
+      {"anonymize", "replace identifiers and customer keys with keyed pseudonyms", setup_anonymize},
       {"mix", "contacts per period, service and channel, with each channel's share", setup_mix},
       {"handle", "handle and wait times per service and channel", setup_handle},
       {"paths", "the most frequent episode paths per service", setup_paths},
@@ -81,6 +84,24 @@ int run_tool(const Tool& t, int argc, char** argv) {
     fmt::print(stderr, "parcours {}: {}; see 'parcours help {}'\n", t.name, e.what(), t.name);
     return kExitUsage;
   }
+  audit().app = &app;
+  if (audit().replay.empty()) return run();
+
+  // --replay: the same tool again, on the command line the manifest holds.
+  std::vector<std::string> args;
+  if (const int status = replay_arguments(t.name, app, &args); status != kExitOk) return status;
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+  CLI::App again{std::string(t.summary), fmt::format("parcours {}", t.name)};
+  again.set_help_flag("-h,--help", "print this help and exit");
+  again.option_defaults()->always_capture_default(false);
+  run = t.setup(again);
+  try {
+    again.parse(args);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "parcours {}: --replay: the manifest's options are not accepted: {}\n", t.name, e.what());
+    return kExitUsage;
+  }
+  audit().app = &again;
   return run();
 }
 
@@ -93,6 +114,8 @@ int main(int argc, char** argv) {
   // A reader that stops early (`| head`) is not an error: writes then fail
   // with EPIPE, which Output reports as "reader gone", and the tool ends quietly.
   std::signal(SIGPIPE, SIG_IGN);
+  // Ctrl-C, kill, a closed terminal: temporary -o files are removed first.
+  install_cleanup_on_signal();
   if (argc < 2) {
     usage(stderr);
     return kExitUsage;

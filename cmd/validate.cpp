@@ -36,7 +36,10 @@ int run_validate(const ValidateOptions& o) {
       if (line.text.find_first_not_of(" \t") == std::string_view::npos) continue;
       ++read;
       errors.clear();
-      if (parser.parse(line.text, &rec, &errors)) continue;
+      if (line.cut)
+        errors.push_back({"-", std::string(kCutLineMessage)});
+      else if (parser.parse(line.text, &rec, &errors))
+        continue;
       ++invalid;
       for (const FieldError& e : errors)
         say("validate", fmt::format("{}:{}: {}: {}", file, line.number, e.field, e.message));

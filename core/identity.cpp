@@ -312,9 +312,16 @@ bool Linker::blocked(std::string_view kind, std::string_view value) {
   return std::find(it->second.begin(), it->second.end(), value) != it->second.end();
 }
 
+// 64 lower-case hex digits: an HMAC-SHA256 pseudonym written by `parcours
+// anonymize`, which stands for an already normalised number.
+static bool is_pseudonym(std::string_view v) {
+  return v.size() == 64 &&
+         std::all_of(v.begin(), v.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw) {
   const std::string_view v = trim_blanks(raw);
-  if (kind == "phone" && !is_e164(v) && !is_junk(v)) {
+  if (kind == "phone" && !is_e164(v) && !is_pseudonym(v) && !is_junk(v)) {
     bool added = false;
     const uint32_t slot = raw_phones_.intern(v, &added);
     if (!added) return raw_phone_node_[slot];

@@ -41,8 +41,8 @@ LineReader::~LineReader() {
   if (own_fd_ && fd_ >= 0) ::close(fd_);
 }
 
-// Moves the unread tail to the front and reads more after it. Grows the buffer
-// when one line is longer than a whole block.
+// Moves the unread tail to the front and reads more after it. next() cuts a
+// line before it fills the whole block, so there is always room.
 bool LineReader::fill() {
   const size_t tail = end_ - begin_;
   if (begin_ > 0) {
@@ -50,8 +50,6 @@ bool LineReader::fill() {
     begin_ = 0;
     end_ = tail;
   }
-  const size_t capacity = buf_.size() - simdjson::SIMDJSON_PADDING;
-  if (end_ == capacity) buf_.resize(2 * capacity + simdjson::SIMDJSON_PADDING);
   const size_t room = buf_.size() - simdjson::SIMDJSON_PADDING - end_;
   for (;;) {
     const ssize_t n = ::read(fd_, buf_.data() + end_, room);
@@ -81,6 +79,19 @@ bool LineReader::next(Line* line) {
     bom_checked_ = true;
   }
   for (;;) {
+    if (skipping_) {
+      const char* start = buf_.data() + begin_;
+      const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
+      const size_t used = nl != nullptr ? static_cast<size_t>(nl - start) + 1 : end_ - begin_;
+      begin_ += used;
+      consumed_ += static_cast<int64_t>(used);
+      if (nl != nullptr) {
+        skipping_ = false;
+        continue;
+      }
+      if (eof_ || !error_.empty() || !fill()) return false;
+      continue;
+    }
     const char* start = buf_.data() + begin_;
     const char* nl = begin_ < end_ ? static_cast<const char*>(std::memchr(start, '\n', end_ - begin_)) : nullptr;
     if (nl != nullptr || (eof_ && begin_ < end_)) {
@@ -92,6 +103,17 @@ bool LineReader::next(Line* line) {
       consumed_ += static_cast<int64_t>(used);
       line->text = std::string_view(start, len);
       line->number = ++line_;
+      line->cut = false;
+      return true;
+    }
+    if (end_ - begin_ >= kBlock) {
+      // No line end in a whole block: hand out its start, skip the rest.
+      begin_ += kBlock;
+      consumed_ += static_cast<int64_t>(kBlock);
+      skipping_ = true;
+      line->text = std::string_view(start, kBlock);
+      line->number = ++line_;
+      line->cut = true;
       return true;
     }
     if (eof_ || !error_.empty()) return false;

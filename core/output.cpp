@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/diag.h"
+#include "core/signals.h"
 
 namespace parcours {
 
@@ -19,11 +20,23 @@ bool Output::open(const std::string& path, std::string* err) {
     return true;
   }
   path_ = path;
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in
+    // place: renaming a file over it would replace it, even /dev/null when
+    // run as root. A directory fails here, with "Is a directory".
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      *err = fmt_errno("cannot open", errno);
+      return false;
+    }
+    return true;
+  }
   std::vector<char> tmpl(path.begin(), path.end());
   const std::string suffix = ".tmp.XXXXXX";
   tmpl.insert(tmpl.end(), suffix.begin(), suffix.end());
   tmpl.push_back('\0');
-  fd_ = mkostemp(tmpl.data(), O_CLOEXEC);
+  fd_ = create_temp_file(tmpl.data());
   if (fd_ < 0) {
     *err = fmt_errno("cannot create a temporary file in its folder", errno);
     return false;
@@ -58,8 +71,13 @@ bool Output::close(std::string* err) {
   closed_ = true;
   flush();
   if (temp_.empty()) {
+    // Closing a duplicate reports what the file system kept for the last
+    // close (NFS, quotas) without closing standard output itself.
+    const int fd = path_.empty() ? ::dup(fd_) : fd_;
+    if (fd >= 0 && ::close(fd) != 0 && errno_ == 0 && !reader_gone_ && errno != EINTR) errno_ = errno;
+    fd_ = -1;
     if (errno_ != 0) {
-      *err = fmt_errno("cannot write standard output", errno_);
+      *err = fmt_errno(path_.empty() ? "cannot write standard output" : "cannot write", errno_);
       return false;
     }
     return true;
@@ -70,9 +88,11 @@ bool Output::close(std::string* err) {
   if (errno_ == 0 && std::rename(temp_.c_str(), path_.c_str()) != 0) errno_ = errno;
   if (errno_ != 0) {
     ::unlink(temp_.c_str());
+    forget_temp_file(temp_.c_str());
     *err = fmt_errno("cannot write", errno_);
     return false;
   }
+  forget_temp_file(temp_.c_str());
   temp_.clear();
   return true;
 }
@@ -82,6 +102,9 @@ Output::~Output() {
   if (!temp_.empty()) {
     if (fd_ >= 0) ::close(fd_);
     ::unlink(temp_.c_str());
+    forget_temp_file(temp_.c_str());
+  } else if (!path_.empty() && fd_ >= 0) {
+    ::close(fd_);
   }
 }
 
