@@ -5,7 +5,8 @@ BUILD   ?= build
 JOBS    ?= $(shell nproc)
 PACKAGES = cmake g++ make pkg-config libcli11-dev libsimdjson-dev libfmt-dev \
            libre2-dev libboost-test-dev libhowardhinnant-date-dev tzdata \
-           libgmime-3.0-dev libphonenumber-dev libssl-dev groff mandoc jq
+           libgmime-3.0-dev libphonenumber-dev libssl-dev groff mandoc jq \
+           chromium fonts-dejavu-core
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: all deps build test demo bench clean

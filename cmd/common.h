@@ -40,6 +40,7 @@ std::function<int()> setup_mix(CLI::App& app);
 std::function<int()> setup_handle(CLI::App& app);
 std::function<int()> setup_paths(CLI::App& app);
 std::function<int()> setup_segments(CLI::App& app);
+std::function<int()> setup_report(CLI::App& app);
 
 // `parcours TOOL: message` on stderr.
 void say(std::string_view tool, std::string_view message);

@@ -23,6 +23,7 @@ const std::vector<Tool>& tools() {
       {"handle", "handle and wait times per service and channel", setup_handle},
       {"paths", "the most frequent episode paths per service", setup_paths},
       {"segments", "customers by channel profile, with contacts and FCR", setup_segments},
+      {"report", "one self-contained HTML report with charts, in English or French", setup_report},
   };
   return kTools;
 }
