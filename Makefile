@@ -1,15 +1,22 @@
 # One command each: `make demo` runs the main job on samples/, `make test` runs every suite.
-# Both install what they need (Debian packages) first.
+# Both install what they need (Debian packages) first. `make test` also
+# builds everything with clang under AddressSanitizer and UBSan (build-asan)
+# and runs the whole suite there, the fuzz harnesses briefly included.
+# `make fuzz FUZZ_SECONDS=600` fuzzes each parser for longer (build-fuzz).
 
 BUILD   ?= build
 JOBS    ?= $(shell nproc)
 PACKAGES = cmake g++ make pkg-config libcli11-dev libsimdjson-dev libfmt-dev \
            libre2-dev libboost-test-dev libhowardhinnant-date-dev tzdata \
            libgmime-3.0-dev libphonenumber-dev libssl-dev groff mandoc jq \
-           chromium fonts-dejavu-core
+           clang libclang-rt-14-dev chromium fonts-dejavu-core
+FUZZ_SECONDS ?= 60
+# The clang builds: RelWithDebInfo, so that sanitizer reports name lines.
+CLANG_CMAKE = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test asan fuzz demo bench clean
 
 all: build
 
@@ -27,8 +34,19 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+# The sanitizer suite runs first: the last line is the main suite's summary.
+test: build asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+asan: deps
+	cmake -S . -B build-asan $(CLANG_CMAKE) -DPARCOURS_SANITIZE=ON -DPARCOURS_FUZZ=ON >/dev/null
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && $(SAN_ENV) ctest --output-on-failure -j $(JOBS)
+
+fuzz: deps
+	cmake -S . -B build-fuzz $(CLANG_CMAKE) -DPARCOURS_FUZZ=ON >/dev/null
+	cmake --build build-fuzz -j $(JOBS) --target fuzzers
+	$(SAN_ENV) tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 demo: build
 	samples/demo.sh $(BUILD)/parcours
@@ -39,4 +57,4 @@ bench: build
 	bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -573,7 +573,7 @@ int audit_finish(std::string_view tool, int status) {
     // Totals over the inputs, in the order of their first appearance.
     for (const ManifestFile& in : m.inputs) {
       for (const auto& [name, n] : in.counts) {
-        auto it = std::find_if(m.counts.begin(), m.counts.end(), [&](const auto& c) { return c.first == name; });
+        auto it = std::find_if(m.counts.begin(), m.counts.end(), [&key = name](const auto& c) { return c.first == key; });
         if (it == m.counts.end()) m.counts.emplace_back(name, n);
         else it->second += n;
       }

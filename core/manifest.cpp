@@ -9,6 +9,8 @@
 
 namespace parcours {
 
+Json::Json() = default;
+
 Json Json::of_bool(bool b) {
   Json v;
   v.type = Type::kBool;

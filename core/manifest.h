@@ -27,6 +27,9 @@ struct Json {
   std::vector<Json> array;
   std::vector<std::pair<std::string, Json>> object;
 
+  // Out of line: inline, clang with libstdc++ would need the recursive
+  // member types complete here.
+  Json();
   static Json null() { return {}; }
   static Json of_bool(bool b);
   static Json of_int(int64_t n);

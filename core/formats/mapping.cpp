@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "core/record.h"
 
@@ -342,6 +343,15 @@ bool read_time(const TimeFormat& f, std::string_view s, ParsedTime* out, std::st
       }
       out->value = n * scale;
       out->local = false;
+      // Canonical times have four-digit years: beyond them (milliseconds
+      // read as seconds, say) ingest would write a time no tool reads.
+      if (out->value < days_from_civil(0, 1, 1) * kMicrosPerDay ||
+          out->value >= days_from_civil(10000, 1, 1) * kMicrosPerDay) {
+        *err = f.kind == TimeFormat::Kind::epoch
+                   ? fmt::format("'{}' seconds since 1970 is outside the years 0000 to 9999 (milliseconds?)", s)
+                   : fmt::format("'{}' milliseconds since 1970 is outside the years 0000 to 9999 (microseconds?)", s);
+        return false;
+      }
       return true;
     }
     case TimeFormat::Kind::pattern: return match_pattern(f, s, out, err);
@@ -379,6 +389,10 @@ bool parse_mapping(std::string_view text, const std::string& file, Mapping* out,
     ++number;
     const std::string_view line = trim(raw);
     if (line.empty() || line.front() == '#') continue;
+    // Values are written out as they are (constants, map targets): the
+    // output must stay UTF-8 whatever the map file was saved as.
+    if (!simdjson::validate_utf8(line.data(), line.size()))
+      return fail(number, "not valid UTF-8; save the mapping file as UTF-8");
     const size_t eq = line.find('=');
     if (eq == std::string_view::npos) return fail(number, "expected KEY = VALUE; a comment line starts with #");
     const std::string key(trim(line.substr(0, eq)));
