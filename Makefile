@@ -54,6 +54,11 @@ demo: build
 bench: build
 	@dpkg-query -W -f='$${Status}' hyperfine 2>/dev/null | grep -q 'ok installed' || \
 	  (DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq hyperfine time </dev/null)
+	@# DuckDB, for the side-by-side comparison: left out when npm is missing or fails.
+	@command -v npm >/dev/null || echo "make bench: npm is missing; DuckDB is left out"
+	@if command -v npm >/dev/null && ! [ bench/duckdb/node_modules/.package-lock.json -nt bench/duckdb/package-lock.json ]; then \
+	  npm ci --prefix bench/duckdb --no-audit --no-fund || echo "make bench: npm ci failed; DuckDB is left out"; \
+	fi
 	bench/run.sh $(BUILD)
 
 clean:

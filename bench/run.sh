@@ -7,6 +7,12 @@
 # Data is generated once per size into $PARCOURS_BENCH_DATA (default
 # /tmp/parcours-bench) and reused: parcours-gen writes the same bytes for the
 # same arguments, so the file name is its identity.
+#
+# When node and bench/duckdb/node_modules are there (`npm ci --prefix
+# bench/duckdb`), the same counts are also computed by DuckDB from the SQL of
+# bench/duckdb/stats.sql, checked equal to parcours (bench/compare.sh), and
+# timed side by side. The SQL does not link identities, so both read the
+# linked records (`parcours link`) of each size, linked-N.ndjson.
 set -euo pipefail
 build=${1:-build}
 shift || true
@@ -15,6 +21,9 @@ sizes=("$@")
 data=${PARCOURS_BENCH_DATA:-/tmp/parcours-bench}
 mkdir -p "$data"
 parcours=$build/parcours gen=$build/bench/parcours-gen floor=$build/bench/parcours-floor
+here=$(cd "$(dirname "$0")" && pwd)
+duckdb=0
+command -v node >/dev/null && [ -d "$here/duckdb/node_modules/@duckdb/node-api" ] && duckdb=1
 for tool in hyperfine /usr/bin/time; do
   command -v $tool >/dev/null || { echo "bench/run.sh: $tool is missing; apt-get install hyperfine time" >&2; exit 2; }
 done
@@ -33,6 +42,24 @@ for n in "${sizes[@]}"; do
   cat "$data/stats-$n.md"
   for cmd in "$floor --threads 2 $file" "$parcours stats -q $file" "$parcours journeys -q -o /dev/null $file" \
              "$parcours transitions -q $file"; do
+    /usr/bin/time -f "peak memory %M KiB, %e s: $cmd" $cmd >/dev/null
+  done
+  [ $duckdb -eq 1 ] || continue
+  # Linked again whenever parcours is newer than the linked file: its
+  # customer keys are parcours's own.
+  linked=$data/linked-$n.ndjson
+  [ "$linked" -nt "$parcours" ] || "$parcours" link -q "$file" >"$linked"
+  echo "## DuckDB, $n linked records"
+  if ! PARCOURS=$parcours "$here/compare.sh" "$linked"; then
+    echo "DuckDB's table differs from parcours's: not timed" >&2
+    continue
+  fi
+  duck="node $here/duckdb/stats.mjs --threads 2 $linked"
+  hyperfine --warmup 1 --runs "${PARCOURS_BENCH_RUNS:-3}" --style basic --export-markdown "$data/duckdb-$n.md" \
+    -n 'stats, linked input' "$parcours stats -q $linked" \
+    -n 'DuckDB SQL, 2 threads' "$duck"
+  cat "$data/duckdb-$n.md"
+  for cmd in "$parcours stats -q $linked" "$duck"; do
     /usr/bin/time -f "peak memory %M KiB, %e s: $cmd" $cmd >/dev/null
   done
 done
