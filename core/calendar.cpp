@@ -1,5 +1,7 @@
 #include "core/calendar.h"
 
+#include "core/tz_db.h"
+
 #include <chrono>
 #include <exception>
 
@@ -84,21 +86,9 @@ bool LocalCalendar::load(std::string_view name, std::string* err) {
   lo_ = INT64_MIN, hi_ = INT64_MAX, off_ = 0;
   name_ = std::string(name);
   if (name == "UTC") return true;
-  const auto fail = [&] {
-    *err = fmt::format("unknown time zone '{}'; use an IANA name such as America/Toronto "
-                       "(the names are listed under /usr/share/zoneinfo)",
-                       name);
-    return false;
-  };
-  // An empty name would make some database versions return the local zone.
-  if (name.empty()) return fail();
   auto impl = std::make_unique<Impl>();
-  try {
-    impl->tz = date::locate_zone(name);
-  } catch (const std::exception&) {
-    return fail();
-  }
-  if (impl->tz == nullptr) return fail();
+  impl->tz = locate_iana_zone(name, err);
+  if (impl->tz == nullptr) return false;
   impl_ = std::move(impl);
   lo_ = hi_ = 0;  // empty cache
   return true;

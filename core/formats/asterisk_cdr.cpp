@@ -175,14 +175,7 @@ class AsteriskReader : public FormatReader {
 
   // Reads a local time; false with *why set when it is not one.
   bool local_time(std::string_view text, std::string_view what, Micros start, Micros* out, std::string* why) {
-    Micros local;
-    std::string err;
-    if (!parse_local_time(text, &local, &err)) {
-      *why = fmt::format("{}: {}; fix the time or remove the record", what, err);
-      return false;
-    }
-    *out = local_to_utc(zone_, local, start, *sink_);
-    return true;
+    return read_local_time(zone_, text, what, start, out, why, *sink_);
   }
 
   std::string text(std::string_view s) { return utf8_field(s, *sink_); }

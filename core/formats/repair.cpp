@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "core/canonical.h"
 
 namespace parcours {
@@ -23,6 +25,18 @@ Micros local_to_utc(Zone& zone, Micros local, Micros start, IngestSink& sink) {
     }
   }
   return utc;
+}
+
+bool read_local_time(Zone& zone, std::string_view text, std::string_view what, Micros start, Micros* out,
+                     std::string* why, IngestSink& sink) {
+  Micros local;
+  std::string err;
+  if (!parse_local_time(text, &local, &err)) {
+    *why = fmt::format("{}: {}; fix the time or remove the record", what, err);
+    return false;
+  }
+  *out = local_to_utc(zone, local, start, sink);
+  return true;
 }
 
 std::string utf8_field(std::string_view s, IngestSink& sink) {
