@@ -36,6 +36,7 @@ struct AnonymizeOptions {
   std::string region = "CA";
   std::string output;
   int64_t max_errors = 0;
+  int threads = 0;
   bool quiet = false;
 };
 
@@ -172,7 +173,7 @@ int run_anonymize(const AnonymizeOptions& o) {
   bool stopped = false;
   std::string line;
   const int status = read_records(
-      kTool, files, o.max_errors,
+      kTool, files, {o.max_errors, o.threads, o.quiet},
       [&](const RawContact& r) {
         anonymizer.rewrite(r, &line);
         out.write(line);
@@ -214,6 +215,7 @@ std::function<int()> setup_anonymize(CLI::App& app) {
   app.add_option("--max-errors", o->max_errors, "stop after N rejected records (0: never)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  add_threads_option(app, o->threads);
   app.add_flag("-q,--quiet", o->quiet, "no summary lines on standard error");
   add_audit_options(app);
   return [o] { return run_anonymize(*o); };

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <bit>
 #include <fstream>
 #include <sstream>
@@ -13,6 +15,7 @@
 
 #include "core/formats/format.h"
 #include "core/input.h"
+#include "core/reader.h"
 #include "core/record.h"
 #include "core/sha256.h"
 #include "core/signals.h"
@@ -39,6 +42,7 @@ void add_compute_options(CLI::App& app, ComputeOptions& o, std::vector<std::stri
   app.add_option("--max-errors", o.max_errors, "stop after N rejected records (0: never)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  add_threads_option(app, o.threads);
   app.add_flag("-q,--quiet", o.quiet, "no summary lines on standard error");
   add_link_options(app, o.link);
 }
@@ -129,52 +133,118 @@ void print_link_summary(std::string_view tool, const LinkFlags& o, const Dataset
   if (dropped.size() > kShown) say(tool, fmt::format("... and {} more dropped identifiers", dropped.size() - kShown));
 }
 
-int read_records(std::string_view tool, const std::vector<InputFile>& files, int64_t max_errors,
+void add_threads_option(CLI::App& app, int& threads) {
+  app.add_option("-j,--threads", threads, "parse with N threads (default: every core; results never depend on it)")
+      ->check(CLI::Range(1, 1024));
+}
+
+namespace {
+
+// The progress line of a long read: on a terminal only, rewritten in place
+// at most five times a second, erased when reading ends. Nothing for the
+// first second, so short runs never flash it.
+class Progress {
+ public:
+  Progress(std::string_view tool, const std::vector<InputFile>& files, bool quiet)
+      : tool_(tool), on_(!quiet && isatty(2) == 1), start_(std::chrono::steady_clock::now()) {
+    if (!on_) return;
+    for (const InputFile& f : files) {
+      struct stat st;
+      if (f.path == "-" || stat(f.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        total_ = -1;  // a pipe: no total, no ETA
+        break;
+      }
+      total_ += st.st_size;
+    }
+  }
+  ~Progress() { clear(); }
+  void update(int64_t bytes, int64_t records) {
+    if (!on_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    if (elapsed < 1.0 || now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    std::string line = fmt::format("parcours {}: {} MB read", tool_, bytes / 1000000);
+    if (total_ > 0) line += fmt::format(" of {} MB", total_ / 1000000);
+    line += fmt::format(", {:.0f} records/s", static_cast<double>(records) / elapsed);
+    if (total_ > 0 && bytes > 0 && bytes < total_)
+      line += fmt::format(", about {:.0f} s to go", elapsed * static_cast<double>(total_ - bytes) / static_cast<double>(bytes));
+    fmt::print(stderr, "\r{}\x1b[K", line);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  // Erases the line, before any other message and when reading ends.
+  void clear() {
+    if (!shown_) return;
+    fmt::print(stderr, "\r\x1b[K");
+    std::fflush(stderr);
+    shown_ = false;
+  }
+
+ private:
+  std::string_view tool_;
+  bool on_;
+  int64_t total_ = 0;
+  std::chrono::steady_clock::time_point start_, last_{};
+  bool shown_ = false;
+};
+
+}  // namespace
+
+int read_records(std::string_view tool, const std::vector<InputFile>& files, const ReadOptions& opts,
                  const std::function<void(const RawContact&)>& add, int64_t* read, int64_t* rejected,
                  bool* stopped) {
-  RecordParser parser(RecordParser::Mode::kFirstError);
-  RawContact rec;
-  std::vector<FieldError> errors;
-  std::string err;
-  bool io_failed = false;
   *stopped = false;
+  // Inputs are hashed for the manifest before reading starts; standard input
+  // is then read from its copy.
+  std::vector<std::string> paths;
+  const size_t audit_base = audit().record.inputs.size();
   for (const InputFile& file : files) {
-    const int64_t read_before = *read, rejected_before = *rejected;
     std::string path = file.path;
     audit_input(file.label, &path);
-    LineReader reader;
-    if (!reader.open(path, &err)) {
-      say(tool, fmt::format("{}: {}", file.label, err));
-      io_failed = true;
-      continue;
-    }
-    Line line;
-    while (reader.next(&line)) {
-      if (line.text.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank: no record
-      ++*read;
-      errors.clear();
-      if (line.cut) {
-        errors.push_back({"-", std::string(kCutLineMessage)});
-      } else if (parser.parse(line.text, &rec, &errors)) {
-        add(rec);
-        continue;
-      }
-      ++*rejected;
-      const FieldError& e = errors.front();
-      say(tool, fmt::format("{}:{}: {}: {}", file.label, line.number, e.field, e.message));
-      if (max_errors > 0 && *rejected >= max_errors) {
-        *stopped = true;
-        return kExitRejected;
-      }
-    }
-    if (!reader.error().empty()) {
-      say(tool, fmt::format("{}: {}", file.label, reader.error()));
-      io_failed = true;
-    }
-    audit_input_counts({{"read", *read - read_before},
-                        {"accepted", (*read - read_before) - (*rejected - rejected_before)},
-                        {"rejected", *rejected - rejected_before}});
+    paths.push_back(std::move(path));
   }
+  bool io_failed = false;
+  int64_t read_before = *read, rejected_before = *rejected;
+  Progress progress(tool, files, opts.quiet);
+  RecordSink sink;
+  sink.open_failed = [&](size_t file, const std::string& err) {
+    progress.clear();
+    say(tool, fmt::format("{}: {}", files[file].label, err));
+    io_failed = true;
+  };
+  sink.record = [&](size_t, int64_t, const RawContact& r) {
+    ++*read;
+    add(r);
+    return true;
+  };
+  sink.rejected = [&](size_t file, int64_t line, const FieldError& e) {
+    ++*read;
+    ++*rejected;
+    progress.clear();
+    say(tool, fmt::format("{}:{}: {}: {}", files[file].label, line, e.field, e.message));
+    if (opts.max_errors > 0 && *rejected >= opts.max_errors) {
+      *stopped = true;
+      return false;
+    }
+    return true;
+  };
+  sink.file_done = [&](size_t file, const std::string& err) {
+    if (!err.empty()) {
+      progress.clear();
+      say(tool, fmt::format("{}: {}", files[file].label, err));
+      io_failed = true;
+    }
+    audit_input_counts(audit_base + file, {{"read", *read - read_before},
+                              {"accepted", (*read - read_before) - (*rejected - rejected_before)},
+                              {"rejected", *rejected - rejected_before}});
+    read_before = *read;
+    rejected_before = *rejected;
+  };
+  sink.progress = [&](int64_t bytes) { progress.update(bytes, *read); };
+  const bool complete = read_canonical(paths, opts.threads > 0 ? opts.threads : default_threads(), sink);
+  progress.clear();
+  if (!complete) return kExitRejected;
   if (io_failed) return kExitIo;
   return *rejected > 0 ? kExitRejected : kExitOk;
 }
@@ -198,7 +268,7 @@ int load(std::string_view tool, const ComputeOptions& o, Loaded* out) {
   for (const std::string& f : o.files) files.push_back({f, f});
   if (files.empty()) files.push_back({"-", "-"});
   bool stopped = false;
-  const int status = read_records(tool, files, o.max_errors, [&](const RawContact& r) { out->ds.add(r); },
+  const int status = read_records(tool, files, {o.max_errors, o.threads, o.quiet}, [&](const RawContact& r) { out->ds.add(r); },
                                   &out->read, &out->rejected, &stopped);
   if (stopped) {
     say(tool, fmt::format("stopping after {} rejected records (--max-errors); no output written", out->rejected));
@@ -267,12 +337,13 @@ int emit(std::string_view tool, const ComputeOptions& o, const std::function<voi
 
 namespace {
 
-// Options that say where results go or how much to say, not what is
-// computed: the manifest records outputs by path instead, and a replay may
-// set them anew.
-bool recorded_option(std::string_view name) {
-  return name != "help" && name != "manifest" && name != "replay" && name != "output" && name != "quiet";
+// Options that say where results go, how much to say or how to run, not
+// what is computed: the manifest records outputs by path instead, and a
+// replay may set them anew.
+bool run_option(std::string_view name) {
+  return name == "manifest" || name == "replay" || name == "output" || name == "quiet" || name == "threads";
 }
+bool recorded_option(std::string_view name) { return name != "help" && !run_option(name); }
 
 // The options of the parsed command line, by long name, sorted.
 Json options_of(const CLI::App& app) {
@@ -412,8 +483,8 @@ int replay_arguments(std::string_view tool, const CLI::App& given, std::vector<s
   for (const CLI::Option* opt : given.get_options()) {
     if (opt->count() == 0) continue;
     const std::string name = opt->get_lnames().empty() ? opt->get_name() : opt->get_lnames().front();
-    if (name == "replay" || name == "manifest" || name == "output" || name == "quiet") continue;
-    say(tool, fmt::format("--replay takes the options and inputs from the manifest; give none but -o, -q and "
+    if (run_option(name)) continue;
+    say(tool, fmt::format("--replay takes the options and inputs from the manifest; give none but -o, -q, -j and "
                           "--manifest ({} was given)",
                           opt->get_lnames().empty() ? "FILE" : "--" + name));
     return kExitUsage;
@@ -480,6 +551,7 @@ int replay_arguments(std::string_view tool, const CLI::App& given, std::vector<s
     const std::string& name = opt->get_lnames().front();
     if (name == "output") args->push_back("--output=" + opt->results().back());
     if (name == "quiet") args->push_back("--quiet");
+    if (name == "threads") args->push_back("--threads=" + opt->results().back());
   }
   args->push_back("--");
   for (const ManifestFile& in : m.inputs) args->push_back(in.path);
@@ -497,8 +569,12 @@ void audit_input(const std::string& label, std::string* path) {
 }
 
 void audit_input_counts(std::vector<std::pair<std::string, int64_t>> counts) {
+  if (!audit().record.inputs.empty()) audit_input_counts(audit().record.inputs.size() - 1, std::move(counts));
+}
+
+void audit_input_counts(size_t index, std::vector<std::pair<std::string, int64_t>> counts) {
   Audit& a = audit();
-  if (a.active() && !a.record.inputs.empty()) a.record.inputs.back().counts = std::move(counts);
+  if (a.active() && index < a.record.inputs.size()) a.record.inputs[index].counts = std::move(counts);
 }
 
 void audit_parameter(std::string_view key, Json value) {

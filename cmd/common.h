@@ -65,10 +65,18 @@ void print_link_summary(std::string_view tool, const LinkFlags& o, const Dataset
 struct InputFile {
   std::string label, path;
 };
-// Reads the records of every input, handing each accepted one to `add` and
-// reporting the others. Returns kExitOk, kExitRejected, or kExitIo when an
+// Reads the records of every input, handing each accepted one to `add` in
+// input order and reporting the others; a progress line shows on a terminal
+// (see core/reader.h for the threads). Returns kExitOk, kExitRejected, or kExitIo when an
 // input could not be read; *stopped is set when --max-errors was reached.
-int read_records(std::string_view tool, const std::vector<InputFile>& files, int64_t max_errors,
+struct ReadOptions {
+  int64_t max_errors = 0;  // stop after this many rejected records (0: never)
+  int threads = 0;         // parsing threads (0: every core)
+  bool quiet = false;      // no progress line
+};
+// -j/--threads.
+void add_threads_option(CLI::App& app, int& threads);
+int read_records(std::string_view tool, const std::vector<InputFile>& files, const ReadOptions& opts,
                  const std::function<void(const RawContact&)>& add, int64_t* read, int64_t* rejected,
                  bool* stopped);
 
@@ -83,6 +91,7 @@ struct ComputeOptions {
   bool any_service = false;
   bool quiet = false;
   int64_t max_errors = 0;
+  int threads = 0;
   LinkFlags link;
 };
 void add_compute_options(CLI::App& app, ComputeOptions& o, std::vector<std::string> formats);
@@ -141,6 +150,8 @@ int replay_arguments(std::string_view tool, const CLI::App& given, std::vector<s
 void audit_input(const std::string& label, std::string* path);
 // After it is read: its record counts, in the order the manifest lists them.
 void audit_input_counts(std::vector<std::pair<std::string, int64_t>> counts);
+// The same for the input registered `index`-th.
+void audit_input_counts(size_t index, std::vector<std::pair<std::string, int64_t>> counts);
 // Sets a parameter of the run (kept in key order in the manifest).
 void audit_parameter(std::string_view key, Json value);
 // {path, size, sha256} of a file an option names, or null when `path` is "".

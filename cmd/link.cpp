@@ -26,6 +26,7 @@ struct LinkOptions {
   LinkFlags link;
   std::string output;
   int64_t max_errors = 0;
+  int threads = 0;
   bool quiet = false;
 };
 
@@ -153,7 +154,7 @@ int run_link(const LinkOptions& o) {
 
   int64_t read = 0, rejected = 0;
   bool stopped = false;
-  const int status = read_records(kTool, files, o.max_errors, [&](const RawContact& r) { ds.add(r); }, &read, &rejected,
+  const int status = read_records(kTool, files, {o.max_errors, o.threads, o.quiet}, [&](const RawContact& r) { ds.add(r); }, &read, &rejected,
                             &stopped);
   if (stopped) {
     say(kTool, fmt::format("stopping after {} rejected records (--max-errors); no output written", rejected));
@@ -229,6 +230,7 @@ std::function<int()> setup_link(CLI::App& app) {
   app.add_option("--max-errors", o->max_errors, "stop after N rejected records (0: never)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  add_threads_option(app, o->threads);
   app.add_flag("-q,--quiet", o->quiet, "no summary lines on standard error");
   return [o] { return run_link(*o); };
 }

@@ -120,7 +120,13 @@ bool parse_outcome(std::string_view s, Outcome* out) {
 }
 
 bool RecordParser::parse(std::string_view line, RawContact* out, std::vector<FieldError>* errors) {
-  *out = RawContact{};
+  {
+    // A fresh record, keeping the capacity of its identifier list.
+    auto ids = std::move(out->ids);
+    ids.clear();
+    *out = RawContact{};
+    out->ids = std::move(ids);
+  }
   simdjson::ondemand::document doc;
   simdjson::ondemand::object obj;
   auto e = parser_

@@ -1,0 +1,321 @@
+#include "core/reader.h"
+
+#include <sched.h>
+
+#include <condition_variable>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <simdjson.h>
+
+#include "core/input.h"
+
+namespace parcours {
+
+namespace {
+
+// Strings that outlive the parser's buffers: copied into blocks that never
+// move, so the views into them stay valid until the batch is reused.
+class StringStore {
+ public:
+  std::string_view keep(std::string_view s) {
+    if (s.empty()) return {};
+    if (blocks_.empty() || used_ + s.size() > size_) {
+      size_ = std::max<size_t>(kBlock, s.size());
+      if (!spare_.empty() && spare_.back().second >= s.size()) {
+        blocks_.push_back(std::move(spare_.back()));
+        spare_.pop_back();
+        size_ = blocks_.back().second;
+      } else {
+        blocks_.emplace_back(std::make_unique<char[]>(size_), size_);
+      }
+      used_ = 0;
+    }
+    char* at = blocks_.back().first.get() + used_;
+    std::memcpy(at, s.data(), s.size());
+    used_ += s.size();
+    return {at, s.size()};
+  }
+  void clear() {
+    for (auto& b : blocks_) spare_.push_back(std::move(b));
+    blocks_.clear();
+    used_ = size_ = 0;
+  }
+
+ private:
+  static constexpr size_t kBlock = 1 << 20;
+  std::vector<std::pair<std::unique_ptr<char[]>, size_t>> blocks_, spare_;
+  size_t used_ = 0, size_ = 0;
+};
+
+struct Batch {
+  int64_t seq = 0;
+  size_t file = 0;
+  bool open_failed = false;  // `error` says why; no lines
+  bool file_done = false;    // the last batch of `file` (`error`: a read error, if any)
+  bool last = false;         // no input after this batch
+  std::string error;
+  int64_t bytes = 0;         // input consumed once this batch is handed out
+
+  struct LineRef {
+    int64_t number;
+    uint32_t offset, size;
+    bool cut;
+  };
+  std::vector<char> text;    // the lines back to back, each followed by '\n'
+  std::vector<LineRef> lines;
+
+  enum Kind : uint8_t { kBlank, kRecord, kRejected };
+  struct Outcome {
+    Kind kind;
+    uint32_t index;  // in records or errors
+  };
+  std::vector<Outcome> outcomes;  // one per line
+  std::vector<RawContact> records;  // `ids` left empty: see id_ranges
+  std::vector<std::pair<uint32_t, uint32_t>> id_ranges;
+  std::vector<std::pair<std::string_view, std::string_view>> ids;
+  std::vector<FieldError> errors;
+  StringStore strings;
+
+  void reset() {
+    open_failed = file_done = last = false;
+    error.clear();
+    text.clear();
+    lines.clear();
+    outcomes.clear();
+    records.clear();
+    id_ranges.clear();
+    ids.clear();
+    errors.clear();
+    strings.clear();
+  }
+};
+
+// The inputs, read by one thread at a time.
+class Source {
+ public:
+  Source(const std::vector<std::string>& paths, size_t batch_bytes) : paths_(paths), batch_bytes_(batch_bytes) {}
+
+  // Fills `b` with the next lines. Returns false once the last batch has
+  // been handed out.
+  bool fill(Batch* b) {
+    if (ended_) return false;
+    b->reset();
+    b->seq = seq_++;
+    for (;;) {
+      if (!reader_) {
+        if (file_ == paths_.size()) {
+          b->last = ended_ = true;
+          b->file = file_;
+          b->bytes = bytes_;
+          return true;
+        }
+        reader_ = std::make_unique<LineReader>();
+        std::string err;
+        if (!reader_->open(paths_[file_], &err)) {
+          reader_.reset();
+          b->file = file_++;
+          b->open_failed = true;
+          b->error = std::move(err);
+          b->bytes = bytes_;
+          return true;
+        }
+      }
+      b->file = file_;
+      Line line;
+      while (b->text.size() < batch_bytes_ && reader_->next(&line)) {
+        b->lines.push_back({line.number, static_cast<uint32_t>(b->text.size()),
+                            static_cast<uint32_t>(line.text.size()), line.cut});
+        b->text.insert(b->text.end(), line.text.begin(), line.text.end());
+        b->text.push_back('\n');
+      }
+      b->bytes = bytes_ + reader_->bytes();
+      if (b->text.size() >= batch_bytes_) return true;
+      // The input ended (or failed): this batch closes it.
+      b->file_done = true;
+      b->error = reader_->error();
+      bytes_ += reader_->bytes();
+      reader_.reset();
+      ++file_;
+      return true;
+    }
+  }
+
+ private:
+  const std::vector<std::string>& paths_;
+  const size_t batch_bytes_;
+  std::unique_ptr<LineReader> reader_;
+  size_t file_ = 0;
+  int64_t seq_ = 0;
+  int64_t bytes_ = 0;  // of the inputs already closed
+  bool ended_ = false;
+};
+
+void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
+  b->text.insert(b->text.end(), simdjson::SIMDJSON_PADDING, '\0');
+  std::vector<FieldError> errors;
+  for (const Batch::LineRef& l : b->lines) {
+    const std::string_view text(b->text.data() + l.offset, l.size);
+    if (!l.cut && text.find_first_not_of(" \t") == std::string_view::npos) {
+      b->outcomes.push_back({Batch::kBlank, 0});  // blank: no record
+      continue;
+    }
+    errors.clear();
+    if (l.cut) {
+      errors.push_back({"-", std::string(kCutLineMessage)});
+    } else if (parser->parse(text, rec, &errors)) {
+      StringStore& s = b->strings;
+      RawContact& out = b->records.emplace_back();
+      out.id = s.keep(rec->id);
+      out.service = s.keep(rec->service);
+      out.customer = s.keep(rec->customer);
+      out.conversation = s.keep(rec->conversation);
+      out.agent = s.keep(rec->agent);
+      out.queue = s.keep(rec->queue);
+      out.reason = s.keep(rec->reason);
+      out.channel = rec->channel;
+      out.direction = rec->direction;
+      out.outcome = rec->outcome;
+      out.start = rec->start;
+      out.answered = rec->answered;
+      out.end = rec->end;
+      out.has_service = rec->has_service;
+      out.has_customer = rec->has_customer;
+      out.has_conversation = rec->has_conversation;
+      const auto first = static_cast<uint32_t>(b->ids.size());
+      for (const auto& [kind, value] : rec->ids) b->ids.emplace_back(s.keep(kind), s.keep(value));
+      b->id_ranges.emplace_back(first, static_cast<uint32_t>(b->ids.size()));
+      b->outcomes.push_back({Batch::kRecord, static_cast<uint32_t>(b->records.size() - 1)});
+      continue;
+    }
+    b->outcomes.push_back({Batch::kRejected, static_cast<uint32_t>(b->errors.size())});
+    b->errors.push_back(std::move(errors.front()));
+  }
+}
+
+// Hands out one parsed batch; false when the sink asked to stop.
+bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec) {
+  if (b.open_failed) {
+    sink.open_failed(b.file, b.error);
+  } else {
+    for (size_t i = 0; i < b.lines.size(); ++i) {
+      const Batch::Outcome o = b.outcomes[i];
+      if (o.kind == Batch::kBlank) continue;
+      if (o.kind == Batch::kRejected) {
+        if (!sink.rejected(b.file, b.lines[i].number, b.errors[o.index])) return false;
+        continue;
+      }
+      *rec = b.records[o.index];
+      const auto [first, end] = b.id_ranges[o.index];
+      rec->ids.assign(b.ids.begin() + first, b.ids.begin() + end);
+      if (!sink.record(b.file, b.lines[i].number, *rec)) return false;
+    }
+    if (b.file_done) sink.file_done(b.file, b.error);
+  }
+  if (sink.progress) sink.progress(b.bytes);
+  return true;
+}
+
+bool read_serial(Source& source, const RecordSink& sink) {
+  Batch b;
+  RecordParser parser(RecordParser::Mode::kFirstError);
+  RawContact rec;
+  while (source.fill(&b)) {
+    parse_batch(&b, &parser, &rec);
+    if (!deliver(b, sink, &rec)) return false;
+    if (b.last) break;
+  }
+  return true;
+}
+
+bool read_parallel(Source& source, int workers, const RecordSink& sink) {
+  std::mutex source_mu, mu;
+  std::condition_variable freed, parsed;
+  std::vector<std::unique_ptr<Batch>> pool;
+  std::vector<Batch*> free;
+  std::map<int64_t, Batch*> done;
+  bool stop = false;
+  for (int i = 0; i < workers + 1; ++i) free.push_back(pool.emplace_back(std::make_unique<Batch>()).get());
+
+  auto work = [&] {
+    RecordParser parser(RecordParser::Mode::kFirstError);
+    RawContact rec;
+    for (;;) {
+      Batch* b;
+      {
+        std::unique_lock lock(mu);
+        freed.wait(lock, [&] { return stop || !free.empty(); });
+        if (stop) return;
+        b = free.back();
+        free.pop_back();
+      }
+      bool got;
+      {
+        std::lock_guard lock(source_mu);
+        got = source.fill(b);
+      }
+      if (got) parse_batch(b, &parser, &rec);
+      {
+        std::lock_guard lock(mu);
+        if (got) done.emplace(b->seq, b);
+        else free.push_back(b);
+      }
+      if (!got) return;
+      parsed.notify_all();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < workers; ++i) threads.emplace_back(work);
+
+  bool complete = true;
+  RawContact rec;
+  for (int64_t next = 0;; ++next) {
+    Batch* b;
+    {
+      std::unique_lock lock(mu);
+      parsed.wait(lock, [&] { return done.count(next) > 0; });
+      b = done[next];
+      done.erase(next);
+    }
+    const bool more = deliver(*b, sink, &rec);
+    const bool last = b->last;
+    {
+      std::lock_guard lock(mu);
+      free.push_back(b);
+      if (!more) stop = true;
+    }
+    freed.notify_all();
+    if (!more) {
+      complete = false;
+      break;
+    }
+    if (last) break;
+  }
+  {
+    std::lock_guard lock(mu);
+    stop = true;
+  }
+  freed.notify_all();
+  for (std::thread& t : threads) t.join();
+  return complete;
+}
+
+}  // namespace
+
+int default_threads() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+bool read_canonical(const std::vector<std::string>& paths, int threads, const RecordSink& sink,
+                    size_t batch_bytes) {
+  Source source(paths, std::max<size_t>(batch_bytes, 1));
+  if (threads <= 1) return read_serial(source, sink);
+  return read_parallel(source, threads - 1, sink);
+}
+
+}  // namespace parcours

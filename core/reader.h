@@ -1,0 +1,53 @@
+// Reading canonical records from many inputs, parsed in parallel, handed out
+// in input order.
+//
+// Worker threads take turns at the inputs: each cuts the next run of whole
+// lines (about kBatchBytes) with LineReader, copies it into a batch it owns,
+// and parses it there with its own RecordParser, keeping what the records'
+// strings point at in the batch. The calling thread takes the batches back in
+// the order they were cut and hands out every line's outcome, so whatever
+// the number of threads the caller sees the same records, errors and line
+// numbers in the same order: results never depend on --threads.
+//
+// Memory stays bounded: at most threads + 1 batches exist, each a few MiB.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/record.h"
+
+namespace parcours {
+
+struct RecordSink {
+  // An input could not be opened ("cannot open: ..."); reading goes on with
+  // the next one.
+  std::function<void(size_t file, const std::string& error)> open_failed;
+  // An accepted record. Return false to stop reading.
+  std::function<bool(size_t file, int64_t line, const RawContact&)> record;
+  // A rejected record: its first problem. Return false to stop reading.
+  std::function<bool(size_t file, int64_t line, const FieldError&)> rejected;
+  // The end of an input that was opened: `error` is empty, or the read error
+  // that ended it early.
+  std::function<void(size_t file, const std::string& error)> file_done;
+  // Bytes of input consumed so far, after each batch (may be left empty).
+  std::function<void(int64_t bytes)> progress;
+};
+
+// Lines cut per batch: large enough that handing batches over costs nothing,
+// small enough that a few in flight stay within a few tens of MiB.
+inline constexpr size_t kBatchBytes = 4 << 20;
+
+// Reads `paths` ("-" is standard input) in order. `threads` <= 1 parses on
+// the calling thread; more starts threads - 1 parsing threads besides it.
+// Returns false when a callback stopped it. (`batch_bytes` is for tests.)
+bool read_canonical(const std::vector<std::string>& paths, int threads, const RecordSink& sink,
+                    size_t batch_bytes = kBatchBytes);
+
+// The thread count when none is given: every core the process may use.
+int default_threads();
+
+}  // namespace parcours

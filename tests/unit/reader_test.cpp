@@ -1,0 +1,100 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include <boost/test/unit_test.hpp>
+#include <fmt/format.h>
+
+#include "core/reader.h"
+
+using namespace parcours;
+
+namespace {
+
+// A temporary file holding `text`, removed at the end of the test.
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& text) {
+    char name[] = "/tmp/parcours-reader-XXXXXX";
+    const int fd = mkstemp(name);
+    BOOST_REQUIRE(fd >= 0);
+    ::close(fd);
+    path = name;
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  ~TempFile() { std::remove(path.c_str()); }
+};
+
+// Everything the sink sees, one line per event, in order.
+std::string transcript(const std::vector<std::string>& paths, int threads, size_t batch, int64_t stop_after = 0) {
+  std::string log;
+  int64_t rejected = 0;
+  RecordSink sink;
+  sink.open_failed = [&](size_t f, const std::string& e) { log += fmt::format("open {} {}\n", f, e); };
+  sink.record = [&](size_t f, int64_t line, const RawContact& r) {
+    log += fmt::format("rec {}:{} {} {} {} {}", f, line, r.id, channel_name(r.channel), r.start, r.service);
+    for (const auto& [k, v] : r.ids) log += fmt::format(" {}={}", k, v);
+    log += "\n";
+    return true;
+  };
+  sink.rejected = [&](size_t f, int64_t line, const FieldError& e) {
+    log += fmt::format("bad {}:{} {} {}\n", f, line, e.field, e.message);
+    return stop_after == 0 || ++rejected < stop_after;
+  };
+  sink.file_done = [&](size_t f, const std::string& e) { log += fmt::format("done {} [{}]\n", f, e); };
+  const bool complete = read_canonical(paths, threads, sink, batch);
+  log += complete ? "complete\n" : "stopped\n";
+  return log;
+}
+
+std::string records(int from, int n, bool with_errors) {
+  std::string text;
+  for (int i = from; i < from + n; ++i) {
+    if (with_errors && i % 17 == 0) text += "{\"id\":\"broken\"\n";
+    else if (with_errors && i % 23 == 0) text += "   \n";
+    else
+      text += fmt::format(
+          "{{\"id\":\"r{}\",\"channel\":\"{}\",\"start\":\"2026-03-0{}T09:{:02}:00Z\",\"service\":\"s\\u00e9{}\","
+          "\"ids\":{{\"phone\":\"+1418555{:04}\",\"client\":\"c{}\"}}}}\r\n",
+          i, i % 3 == 0 ? "phone" : "email", 1 + i % 9, i % 60, i % 5, i % 1000, i % 77);
+  }
+  return text;
+}
+
+}  // namespace
+
+// The parallel path hands out the same records, errors, line numbers and
+// file ends in the same order as the serial one, whatever the number of
+// threads and however the lines fall into batches.
+BOOST_AUTO_TEST_CASE(reader_same_transcript_for_any_threads) {
+  TempFile a(records(0, 3000, true)), b(records(3000, 1, false)), empty(""), c(records(5000, 700, true));
+  const std::vector<std::string> paths = {a.path, b.path, "/nonexistent/parcours-input", empty.path, c.path};
+  const std::string serial = transcript(paths, 1, 1 << 20);
+  BOOST_TEST(serial.find("rec 0:2 r1 email") != std::string::npos);
+  BOOST_TEST(serial.find("bad 0:18 ") != std::string::npos);   // line numbers count blank lines
+  BOOST_TEST(serial.find("open 2 cannot open") != std::string::npos);
+  BOOST_TEST(serial.find("rec 1:1 r3000 phone") != std::string::npos);
+  BOOST_TEST(serial.find("done 3 []") != std::string::npos);
+  BOOST_TEST(serial.find("r5699") != std::string::npos);
+  BOOST_TEST(serial.find("sé") != std::string::npos);           // strings outlive the parser's buffer
+  for (const int threads : {1, 2, 3, 8}) {
+    for (const size_t batch : {size_t{1}, size_t{100}, size_t{4096}, size_t{1} << 20}) {
+      BOOST_TEST_CONTEXT("threads " << threads << ", batch " << batch) {
+        BOOST_TEST(transcript(paths, threads, batch) == serial);
+      }
+    }
+  }
+}
+
+// A sink that stops reading is obeyed at once, with threads still parsing
+// ahead: nothing after the stopping line is handed out.
+BOOST_AUTO_TEST_CASE(reader_stops_where_told) {
+  TempFile a(records(0, 5000, true));
+  const std::string serial = transcript({a.path}, 1, 1 << 20, 3);
+  BOOST_TEST(serial.substr(serial.size() - 8) == "stopped\n");
+  BOOST_TEST(serial.find("bad 0:35 ") != std::string::npos);  // the third rejected line (records 0, 17 and 34)
+  BOOST_TEST(serial.find("r35") == std::string::npos);
+  for (const int threads : {2, 8})
+    for (const size_t batch : {size_t{64}, size_t{4096}}) BOOST_TEST(transcript({a.path}, threads, batch, 3) == serial);
+}
