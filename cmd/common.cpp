@@ -193,7 +193,7 @@ class Progress {
 
 int read_records(std::string_view tool, const std::vector<InputFile>& files, const ReadOptions& opts,
                  const std::function<void(const RawContact&)>& add, int64_t* read, int64_t* rejected,
-                 bool* stopped) {
+                 bool* stopped, const Dataset* prefetch_for) {
   *stopped = false;
   // Inputs are hashed for the manifest before reading starts; standard input
   // is then read from its copy.
@@ -242,6 +242,9 @@ int read_records(std::string_view tool, const std::vector<InputFile>& files, con
     rejected_before = *rejected;
   };
   sink.progress = [&](int64_t bytes) { progress.update(bytes, *read); };
+  if (prefetch_for != nullptr)
+    sink.ahead = [prefetch_for](const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
+                                int step) { prefetch_for->prefetch(r, ids, step); };
   const bool complete = read_canonical(paths, opts.threads > 0 ? opts.threads : default_threads(), sink);
   progress.clear();
   if (!complete) return kExitRejected;
@@ -269,7 +272,7 @@ int load(std::string_view tool, const ComputeOptions& o, Loaded* out) {
   if (files.empty()) files.push_back({"-", "-"});
   bool stopped = false;
   const int status = read_records(tool, files, {o.max_errors, o.threads, o.quiet}, [&](const RawContact& r) { out->ds.add(r); },
-                                  &out->read, &out->rejected, &stopped);
+                                  &out->read, &out->rejected, &stopped, &out->ds);
   if (stopped) {
     say(tool, fmt::format("stopping after {} rejected records (--max-errors); no output written", out->rejected));
     return kExitRejected;

@@ -155,7 +155,7 @@ int run_link(const LinkOptions& o) {
   int64_t read = 0, rejected = 0;
   bool stopped = false;
   const int status = read_records(kTool, files, {o.max_errors, o.threads, o.quiet}, [&](const RawContact& r) { ds.add(r); }, &read, &rejected,
-                            &stopped);
+                            &stopped, &ds);
   if (stopped) {
     say(kTool, fmt::format("stopping after {} rejected records (--max-errors); no output written", rejected));
     return kExitRejected;

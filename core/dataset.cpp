@@ -5,7 +5,10 @@
 
 namespace parcours {
 
-Dataset::Dataset() { services.intern("unknown"); }
+Dataset::Dataset() {
+  services.intern("unknown");
+  customers.linker_ = &linker;
+}
 
 void Dataset::add(const RawContact& r) {
   ++accepted;
@@ -87,10 +90,31 @@ bool Dataset::before(const Contact& a, const Contact& b) const {
   return a.channel < b.channel;
 }
 
+std::string_view CustomerKeys::view(uint32_t id) const {
+  if (offsets_.empty()) {
+    offsets_.reserve(labels_.size() + 1);
+    offsets_.push_back(0);
+    for (const uint32_t node : labels_) {
+      const std::string key = linker_->key_text(node);
+      arena_.insert(arena_.end(), key.begin(), key.end());
+      offsets_.push_back(arena_.size());
+    }
+  }
+  return {arena_.data() + offsets_[id], static_cast<size_t>(offsets_[id + 1] - offsets_[id])};
+}
+
+// Customers are numbered by label node: a vector lookup, where interning
+// key texts cost a hash table miss and a string per contact. Two labels
+// with the same key text (a known key written KIND:VALUE, and that
+// identifier in another component) are one customer, as their keys say.
 uint32_t Dataset::customer_of_node(uint32_t node) {
   if (node == kNone) return kNone;
   uint32_t& c = customer_of_label_[node];
-  if (c == kNone) c = customers.intern(linker.key_text(node));
+  if (c != kNone) return c;
+  if (const uint32_t twin = linker.key_twin(node); twin != kNone && customer_of_label_[twin] != kNone)
+    return c = customer_of_label_[twin];
+  c = customers.size();
+  customers.labels_.push_back(node);
   return c;
 }
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,12 +36,36 @@ struct Contact {
   bool merged_away;     // a later leg folded into its conversation's first leg
 };
 
+// The customers of a run, numbered 0, 1, ... in order of first appearance
+// among the contacts. Each stands for the node naming its component in the
+// linker; its key (Linker::key_text, an HMAC when hashing) is written out
+// only when first asked for, all at once: stats never asks.
+class CustomerKeys {
+ public:
+  uint32_t size() const { return static_cast<uint32_t>(labels_.size()); }
+  std::string_view view(uint32_t id) const;
+
+ private:
+  friend class Dataset;
+  const Linker* linker_ = nullptr;
+  std::vector<uint32_t> labels_;  // customer -> its linker node
+  mutable std::vector<char> arena_;
+  mutable std::vector<uint64_t> offsets_;
+};
+
 class Dataset {
  public:
   Dataset();
   // Adds one accepted record. A record with the channel and id of one already
   // added replaces it (duplicates are delivered at least once; the last wins).
   void add(const RawContact& r);
+  // A hint that a record comes soon, its identifiers given apart (see
+  // Interner::prefetch): lets the reader hide the cache misses of add().
+  void prefetch(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
+                int step) const {
+    if (r.has_conversation && !r.conversation.empty()) conversations.prefetch(r.conversation, step);
+    linker.prefetch(r, ids, step);
+  }
   // Links identifiers, assigns customers, merges legs and drops the
   // merged-away ones. Call once, after the last add.
   void finish();
@@ -55,7 +80,8 @@ class Dataset {
   bool before(const Contact& a, const Contact& b) const;
 
   std::vector<Contact> contacts;
-  Interner services, customers, conversations;
+  Interner services, conversations;
+  CustomerKeys customers;
   int64_t accepted = 0;     // records added
   int64_t duplicates = 0;   // records replaced by a later one with the same channel and id
   int64_t legs_merged = 0;  // legs folded into another leg of their conversation

@@ -7,8 +7,9 @@ namespace parcours {
 
 namespace {
 
-// Rank of each interned string in byte order of the strings.
-std::vector<uint32_t> ranks_by_name(const Interner& in) {
+// Rank of each interned string (or customer key) in byte order of the strings.
+template <typename Names>
+std::vector<uint32_t> ranks_by_name(const Names& in) {
   std::vector<uint32_t> ids(in.size());
   std::iota(ids.begin(), ids.end(), 0u);
   std::sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) { return in.view(a) < in.view(b); });

@@ -294,7 +294,10 @@ uint32_t Linker::make_node(std::string_view kind, std::string_view value, DropRe
   return n;
 }
 
-uint32_t Linker::key_node(std::string_view key) { return make_node("", key, DropReason::kNone); }
+uint32_t Linker::key_node(std::string_view key) {
+  if (!key_with_colon_ && key.find(':') != std::string_view::npos) key_with_colon_ = true;
+  return make_node("", key, DropReason::kNone);
+}
 
 bool Linker::blocked(std::string_view kind, std::string_view value) {
   if (block_.empty() && block_any_.empty()) return false;
@@ -337,6 +340,27 @@ uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw) {
     return make_node(kind, lower, DropReason::kNone);
   }
   return make_node(kind, v, DropReason::kNone);
+}
+
+void Linker::prefetch(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
+                      int step) const {
+  // The names make_node will intern, near enough: as written (trimmed),
+  // neither lower-cased nor through libphonenumber. A wrong guess only
+  // loads a line for nothing.
+  char name[128];
+  auto hint = [&](std::string_view kind, std::string_view value) {
+    if (kind.size() + 1 + value.size() > sizeof name) return;
+    std::memcpy(name, kind.data(), kind.size());
+    name[kind.size()] = '\0';
+    std::memcpy(name + kind.size() + 1, value.data(), value.size());
+    names_.prefetch(std::string_view(name, kind.size() + 1 + value.size()), step);
+  };
+  if (r.has_customer) hint("", trim_blanks(r.customer));
+  for (const auto& [kind, value] : ids) {
+    const std::string_view v = trim_blanks(value);
+    if (kind == "phone" && !is_e164(v)) raw_phones_.prefetch(v, step);
+    else hint(kind, v);
+  }
 }
 
 uint32_t Linker::add(const RawContact& r) {
@@ -534,6 +558,27 @@ uint32_t Linker::customer_node(uint32_t rec) const {
   for (const uint32_t n : ns)
     if (drop_[n] == DropReason::kNone && (best == kNone || less(n, best))) best = n;
   return best == kNone ? kNone : label_[find(best)];
+}
+
+uint32_t Linker::key_twin(uint32_t node) const {
+  if (!key_with_colon_) return kNone;
+  const std::string_view name = names_.view(node);
+  std::string other;
+  if (!name.empty() && name[0] == '\0') {
+    // "\0K:V" against "K\0V", for every ':' (kinds may hold one too).
+    const std::string_view key = name.substr(1);
+    for (size_t colon = key.find(':'); colon != std::string_view::npos; colon = key.find(':', colon + 1)) {
+      other.assign(key);
+      other[colon] = '\0';
+      if (const uint32_t n = names_.find(other); n != kNone) return n;
+    }
+    return kNone;
+  }
+  const size_t nul = name.find('\0');
+  other.assign(1, '\0');
+  other.append(name);
+  other[nul + 1] = ':';
+  return names_.find(other);
 }
 
 std::string Linker::key_text(uint32_t node) const {

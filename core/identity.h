@@ -93,6 +93,10 @@ class Linker {
 
   // Takes a record's key and identifiers; returns its number (0, 1, ...).
   uint32_t add(const RawContact& r);
+  // A hint that a record with this key and these identifiers comes soon
+  // (Interner::prefetch, `step` 0 to 2). Changes nothing.
+  void prefetch(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
+                int step) const;
   uint32_t records() const { return static_cast<uint32_t>(begin_.size() - 1); }
 
   // Links. `contacts` lists the records that count (duplicates resolved),
@@ -109,6 +113,10 @@ class Linker {
   // when a hash key is set.
   std::string key_text(uint32_t node) const;
   uint32_t node_count() const { return names_.size(); }
+  // The other node whose key_text is the same as `node`'s: a known key
+  // written KIND:VALUE and the identifier KIND, VALUE. Both may name
+  // customers, and then they name one. kNone when there is none.
+  uint32_t key_twin(uint32_t node) const;
 
   std::vector<DroppedId> dropped() const;  // by records (most first), then kind, value
   int64_t refused() const { return refused_; }
@@ -155,6 +163,7 @@ class Linker {
   int64_t max_fanout_ = 1;
   std::string hash_key_;
   int64_t refused_ = 0;
+  bool key_with_colon_ = false;  // some known key has a ':' (key_twin can find something)
   std::string scratch_, scratch2_;
 };
 

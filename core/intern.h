@@ -23,6 +23,22 @@ class Interner {
   uint32_t intern(std::string_view s, bool* added = nullptr);
   // The id of s, or kNone.
   uint32_t find(std::string_view s) const;
+  // A hint that s will be interned soon: starts loading what intern(s) will
+  // read, one level deeper at each step (0: its slot; 1: the offsets of the
+  // string the slot holds, if its tag matches; 2: that string's bytes).
+  // Call with step 0, then 1, then 2, a few records apart: by the time
+  // intern(s) runs, its cache misses are behind it. Changes nothing.
+  void prefetch(std::string_view s, int step) const {
+    const uint32_t tag = tag_of(s);
+    const Slot* slot = &slots_[home(tag)];
+    if (step == 0) {
+      __builtin_prefetch(slot);
+      return;
+    }
+    if (slot->id == kNone || slot->tag != tag) return;
+    if (step == 1) __builtin_prefetch(&offsets_[slot->id]);
+    else __builtin_prefetch(arena_.data() + offsets_[slot->id]);
+  }
   std::string_view view(uint32_t id) const {
     return {arena_.data() + offsets_[id], static_cast<size_t>(offsets_[id + 1] - offsets_[id])};
   }

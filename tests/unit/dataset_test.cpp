@@ -35,6 +35,35 @@ BOOST_AUTO_TEST_CASE(identifier_order_is_client_email_phone_chat_then_by_kind) {
   BOOST_TEST(key_of(with("")) == "(none)");
 }
 
+// Customers are numbered by linker node, but two components whose keys read
+// the same (a known key written KIND:VALUE, that identifier elsewhere) are
+// one customer, whichever comes first, kinds with a ':' included; keys are
+// numbered in order of first appearance.
+BOOST_AUTO_TEST_CASE(customers_with_the_same_key_text_are_one) {
+  for (const bool key_first : {true, false}) {
+    const std::string key = R"({"id":"1","channel":"phone","start":"2026-03-01T09:00:00Z","customer":"phone:+14185550101"})";
+    const std::string id = R"({"id":"2","channel":"web","start":"2026-03-02T09:00:00Z","ids":{"phone":"418 555 0101"}})";
+    const std::string other = R"({"id":"3","channel":"web","start":"2026-03-03T09:00:00Z","ids":{"a:b":"c"}})";
+    const std::string other_key = R"({"id":"4","channel":"web","start":"2026-03-04T09:00:00Z","customer":"a:b:c"})";
+    const std::string alone = R"({"id":"5","channel":"web","start":"2026-03-05T09:00:00Z","customer":"b:c"})";
+    Dataset ds;
+    BOOST_REQUIRE(test::load((key_first ? key + "\n" + id : id + "\n" + key) + "\n" + other + "\n" + other_key + "\n" +
+                                 alone + "\n",
+                             &ds)
+                      .empty());
+    BOOST_REQUIRE(ds.contacts.size() == 5u);
+    BOOST_TEST(ds.customers.size() == 3u);
+    BOOST_TEST(ds.contacts[0].customer == 0u);
+    BOOST_TEST(ds.contacts[1].customer == 0u);
+    BOOST_TEST(ds.contacts[2].customer == 1u);
+    BOOST_TEST(ds.contacts[3].customer == 1u);
+    BOOST_TEST(ds.contacts[4].customer == 2u);
+    BOOST_TEST(ds.customers.view(0) == "phone:+14185550101");
+    BOOST_TEST(ds.customers.view(1) == "a:b:c");
+    BOOST_TEST(ds.customers.view(2) == "b:c");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(duplicates_last_read_wins) {
   Dataset ds;
   test::load(R"({"id":"1","channel":"phone","start":"2026-03-01T09:00:00Z","service":"a"}
