@@ -145,18 +145,9 @@ namespace {
 // first second, so short runs never flash it.
 class Progress {
  public:
-  Progress(std::string_view tool, const std::vector<InputFile>& files, bool quiet)
-      : tool_(tool), on_(!quiet && isatty(2) == 1), start_(std::chrono::steady_clock::now()) {
-    if (!on_) return;
-    for (const InputFile& f : files) {
-      struct stat st;
-      if (f.path == "-" || stat(f.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-        total_ = -1;  // a pipe: no total, no ETA
-        break;
-      }
-      total_ += st.st_size;
-    }
-  }
+  // `total`: bytes in all inputs, or -1 when some is not a regular file.
+  Progress(std::string_view tool, int64_t total, bool quiet)
+      : tool_(tool), on_(!quiet && isatty(2) == 1), total_(total), start_(std::chrono::steady_clock::now()) {}
   ~Progress() { clear(); }
   void update(int64_t bytes, int64_t records) {
     if (!on_) return;
@@ -184,7 +175,7 @@ class Progress {
  private:
   std::string_view tool_;
   bool on_;
-  int64_t total_ = 0;
+  int64_t total_;
   std::chrono::steady_clock::time_point start_, last_{};
   bool shown_ = false;
 };
@@ -193,7 +184,7 @@ class Progress {
 
 int read_records(std::string_view tool, const std::vector<InputFile>& files, const ReadOptions& opts,
                  const std::function<void(const RawContact&)>& add, int64_t* read, int64_t* rejected,
-                 bool* stopped, const Dataset* prefetch_for) {
+                 bool* stopped, Dataset* dataset) {
   *stopped = false;
   // Inputs are hashed for the manifest before reading starts; standard input
   // is then read from its copy.
@@ -206,7 +197,13 @@ int read_records(std::string_view tool, const std::vector<InputFile>& files, con
   }
   bool io_failed = false;
   int64_t read_before = *read, rejected_before = *rejected;
-  Progress progress(tool, files, opts.quiet);
+  int64_t total = 0;  // bytes in all inputs, when all are regular files
+  for (const std::string& path : paths) {
+    struct stat st;
+    if (total < 0 || path == "-" || stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) total = -1;
+    else total += st.st_size;
+  }
+  Progress progress(tool, total, opts.quiet);
   RecordSink sink;
   sink.open_failed = [&](size_t file, const std::string& err) {
     progress.clear();
@@ -241,10 +238,18 @@ int read_records(std::string_view tool, const std::vector<InputFile>& files, con
     read_before = *read;
     rejected_before = *rejected;
   };
-  sink.progress = [&](int64_t bytes) { progress.update(bytes, *read); };
-  if (prefetch_for != nullptr)
-    sink.ahead = [prefetch_for](const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
-                                int step) { prefetch_for->prefetch(r, ids, step); };
+  bool reserved = false;
+  sink.progress = [&](int64_t bytes) {
+    progress.update(bytes, *read);
+    if (dataset != nullptr && !reserved && total > 0 && bytes > 0 && *read > 0) {
+      reserved = true;  // from the first batch: its lines' length, with a tenth to spare
+      dataset->reserve(static_cast<size_t>(static_cast<double>(*read) * static_cast<double>(total) /
+                                           static_cast<double>(bytes) * 1.1));
+    }
+  };
+  if (dataset != nullptr)
+    sink.ahead = [dataset](const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
+                           int step) { dataset->prefetch(r, ids, step); };
   const bool complete = read_canonical(paths, opts.threads > 0 ? opts.threads : default_threads(), sink);
   progress.clear();
   if (!complete) return kExitRejected;
@@ -266,6 +271,7 @@ int load(std::string_view tool, const ComputeOptions& o, Loaded* out) {
   out->params.any_service = o.any_service;
 
   if (const int status = configure_linker(tool, o.link, &out->ds.linker); status != kExitOk) return status;
+  out->ds.threads = o.threads > 0 ? o.threads : default_threads();
 
   std::vector<InputFile> files;
   for (const std::string& f : o.files) files.push_back({f, f});

@@ -68,7 +68,9 @@ struct InputFile {
 // Reads the records of every input, handing each accepted one to `add` in
 // input order and reporting the others; a progress line shows on a terminal
 // (see core/reader.h for the threads). When `add` fills a Dataset, name it
-// as `prefetch_for`: records coming up are announced to it. Returns kExitOk, kExitRejected, or kExitIo when an
+// as `dataset`: records coming up are announced to it, and once the first
+// batch tells the average length of a line, room is made for as many
+// records as the inputs' sizes suggest. Returns kExitOk, kExitRejected, or kExitIo when an
 // input could not be read; *stopped is set when --max-errors was reached.
 struct ReadOptions {
   int64_t max_errors = 0;  // stop after this many rejected records (0: never)
@@ -79,7 +81,7 @@ struct ReadOptions {
 void add_threads_option(CLI::App& app, int& threads);
 int read_records(std::string_view tool, const std::vector<InputFile>& files, const ReadOptions& opts,
                  const std::function<void(const RawContact&)>& add, int64_t* read, int64_t* rejected,
-                 bool* stopped, const Dataset* prefetch_for = nullptr);
+                 bool* stopped, Dataset* dataset = nullptr);
 
 // The options of stats, journeys and transitions.
 struct ComputeOptions {

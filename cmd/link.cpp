@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "cmd/common.h"
+#include "core/reader.h"
 #include "core/input.h"
 #include "core/record.h"
 
@@ -124,6 +125,7 @@ int run_link(const LinkOptions& o) {
   Dataset ds;
   if (const int status = configure_linker(kTool, o.link, &ds.linker); status != kExitOk) return status;
   ds.keep_record_customers = true;
+  ds.threads = o.threads > 0 ? o.threads : default_threads();
 
   // Standard input and anything else that cannot be read twice is spooled.
   std::vector<InputFile> files;

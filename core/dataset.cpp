@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/parallel.h"
+
 namespace parcours {
 
 Dataset::Dataset() {
@@ -19,7 +21,6 @@ void Dataset::add(const RawContact& r) {
   c.id = static_cast<uint32_t>(id_offsets_.size() - 1);
   id_arena_.insert(id_arena_.end(), r.id.begin(), r.id.end());
   id_offsets_.push_back(id_arena_.size());
-  id_hashes_.push_back(hash_bytes(r.id) ^ (static_cast<uint64_t>(r.channel) * 0x9e3779b97f4a7c15ull));
   c.service = r.has_service ? services.intern(r.service) : 0;
   c.customer = kNone;  // known once every record is in: finish() links
   record_of_.push_back(linker.add(r));
@@ -31,6 +32,18 @@ void Dataset::add(const RawContact& r) {
   contacts.push_back(c);
 }
 
+void Dataset::reserve(size_t records) {
+  if (records <= contacts.capacity()) return;
+  const size_t more = records - contacts.size();
+  contacts.reserve(records);
+  id_offsets_.reserve(records + 1);
+  record_of_.reserve(records);
+  // Ids: as long on average as those so far, and some.
+  const size_t per_id = contacts.empty() ? 16 : id_arena_.size() / contacts.size() + 2;
+  id_arena_.reserve(id_arena_.size() + more * per_id);
+  linker.reserve(records);
+}
+
 // Records with the same channel and id are one contact: the last one read
 // wins, in the place of the first (so the survivors keep the order of first
 // appearance, as if each duplicate had replaced its predecessor on arrival).
@@ -40,26 +53,26 @@ void Dataset::drop_duplicates() {
     uint64_t hash;
     uint32_t index;
   };
+  // Hashed here rather than as records come: the ids are read in the order
+  // they were written, and the hashes need no room until now.
   std::vector<Entry> byhash(contacts.size());
-  for (uint32_t i = 0; i < contacts.size(); ++i) byhash[i] = {id_hashes_[i], i};
-  id_hashes_ = {};
-  std::sort(byhash.begin(), byhash.end(),
-            [](const Entry& a, const Entry& b) { return a.hash != b.hash ? a.hash < b.hash : a.index < b.index; });
-  std::vector<uint32_t> same;  // one class of duplicates, in reading order
-  for (size_t i = 0; i < byhash.size();) {
-    size_t j = i + 1;
-    while (j < byhash.size() && byhash[j].hash == byhash[i].hash) ++j;
-    // Rare: two or more records share a hash. Split them into classes of
-    // equal (channel, id); each class keeps its last record in its first's place.
-    for (size_t a = i; a < j; ++a) {
-      const uint32_t first = byhash[a].index;
-      if (first == kNone || contacts[first].merged_away) continue;
+  for (uint32_t i = 0; i < contacts.size(); ++i)
+    byhash[i] = {hash_bytes(id(contacts[i])) ^ (static_cast<uint64_t>(contacts[i].channel) * 0x9e3779b97f4a7c15ull), i};
+  const auto less = [](const Entry& a, const Entry& b) { return a.hash != b.hash ? a.hash < b.hash : a.index < b.index; };
+  const auto mid = sort_halves(byhash.begin(), byhash.end(), less, threads);
+  // Rare: two or more records share a hash. Split them into classes of
+  // equal (channel, id); each class keeps its last record in its first's place.
+  std::vector<uint32_t> group, same;  // records of one hash, in reading order; one class of them
+  auto settle = [&] {
+    for (size_t a = 0; group.size() > 1 && a < group.size(); ++a) {
+      const uint32_t first = group[a];
+      if (first == kNone) continue;
       same.assign(1, first);
-      for (size_t b = a + 1; b < j; ++b) {
-        const uint32_t k = byhash[b].index;
-        if (contacts[k].channel == contacts[first].channel && id(contacts[k]) == id(contacts[first])) {
+      for (size_t b = a + 1; b < group.size(); ++b) {
+        const uint32_t k = group[b];
+        if (k != kNone && contacts[k].channel == contacts[first].channel && id(contacts[k]) == id(contacts[first])) {
           same.push_back(k);
-          byhash[b].index = kNone;
+          group[b] = kNone;
         }
       }
       if (same.size() == 1) continue;
@@ -69,8 +82,16 @@ void Dataset::drop_duplicates() {
       for (size_t k = 1; k < same.size(); ++k) contacts[same[k]].merged_away = true;
       duplicates += static_cast<int64_t>(same.size()) - 1;
     }
-    i = j;
-  }
+    group.clear();
+  };
+  uint64_t hash = 0;
+  for_each_merged(byhash.begin(), mid, byhash.end(), less, [&](const Entry& e) {
+    if (!group.empty() && e.hash != hash) settle();
+    hash = e.hash;
+    group.push_back(e.index);
+  });
+  settle();
+  byhash = {};
   if (duplicates == 0) return;
   size_t out = 0;
   for (size_t i = 0; i < contacts.size(); ++i) {
@@ -126,12 +147,12 @@ void Dataset::finish() {
   std::vector<uint32_t> legs;
   for (uint32_t i = 0; i < contacts.size(); ++i)
     if (contacts[i].conversation != kNone) legs.push_back(i);
-  std::sort(legs.begin(), legs.end(), [&](uint32_t a, uint32_t b) {
+  parallel_sort(legs.begin(), legs.end(), [&](uint32_t a, uint32_t b) {
     const Contact &x = contacts[a], &y = contacts[b];
     if (x.conversation != y.conversation) return x.conversation < y.conversation;
     if (x.channel != y.channel) return x.channel < y.channel;
     return before(x, y);
-  });
+  }, threads);
   auto group_end = [&](size_t i) {
     size_t j = i + 1;
     while (j < legs.size() && contacts[legs[j]].conversation == contacts[legs[i]].conversation &&

@@ -59,6 +59,10 @@ class Dataset {
   // Adds one accepted record. A record with the channel and id of one already
   // added replaces it (duplicates are delivered at least once; the last wins).
   void add(const RawContact& r);
+  // Room for about `records` records in all, so that the per-record arrays
+  // grow once rather than by doubling (each doubling briefly holds the old
+  // and the new array: the peak of memory). Pages not written cost nothing.
+  void reserve(size_t records);
   // A hint that a record comes soon, its identifiers given apart (see
   // Interner::prefetch): lets the reader hide the cache misses of add().
   void prefetch(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
@@ -82,6 +86,7 @@ class Dataset {
   std::vector<Contact> contacts;
   Interner services, conversations;
   CustomerKeys customers;
+  int threads = 1;          // that finish() and the computations may use (parallel_sort)
   int64_t accepted = 0;     // records added
   int64_t duplicates = 0;   // records replaced by a later one with the same channel and id
   int64_t legs_merged = 0;  // legs folded into another leg of their conversation
@@ -101,7 +106,6 @@ class Dataset {
   void drop_duplicates();
   std::vector<char> id_arena_;            // every record's id, back to back
   std::vector<uint64_t> id_offsets_{0};   // record i's id is [offsets[i], offsets[i + 1])
-  std::vector<uint64_t> id_hashes_;       // of (channel, id) per contact, until finish()
   std::vector<uint32_t> record_of_;    // index in contacts -> its record in the linker
   std::vector<uint32_t> customer_of_label_;  // linker node -> id in customers
   std::string scratch_;

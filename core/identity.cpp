@@ -363,6 +363,13 @@ void Linker::prefetch(const RawContact& r, std::span<const std::pair<std::string
   }
 }
 
+void Linker::reserve(size_t n) {
+  if (n + 1 <= begin_.capacity()) return;
+  const size_t per_record = records() == 0 ? 2 : nodes_.size() / records() + 1;
+  nodes_.reserve(nodes_.size() + (n - records()) * per_record);
+  begin_.reserve(n + 1);
+}
+
 uint32_t Linker::add(const RawContact& r) {
   const uint32_t rec = records();
   if (r.has_customer) {

@@ -98,6 +98,8 @@ class Linker {
   void prefetch(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
                 int step) const;
   uint32_t records() const { return static_cast<uint32_t>(begin_.size() - 1); }
+  // Room for about `records` records in all (see Dataset::reserve).
+  void reserve(size_t records);
 
   // Links. `contacts` lists the records that count (duplicates resolved),
   // one contact after the other: an entry with kSameContact set is another

@@ -206,7 +206,7 @@ bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec) {
       const auto [first, end] = b.id_ranges[k];
       sink.ahead(b.records[k], std::span(b.ids).subspan(first, end - first), step);
     };
-    constexpr size_t kAhead = 16;  // records; the steps go at kAhead, kAhead / 2, kAhead / 4
+    constexpr size_t kAhead = 32;  // records; the steps go at kAhead, kAhead / 2, kAhead / 4
     if (sink.ahead)
       for (size_t k = 0; k < kAhead && k < b.records.size(); ++k) {
         if (k >= kAhead / 2) ahead(k, 0);
