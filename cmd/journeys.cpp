@@ -7,6 +7,10 @@
 // --show-ids asks for the keys, or --hash-key made them keyed pseudonyms.
 #include <algorithm>
 #include <charconv>
+#include <deque>
+#include <future>
+#include <memory>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -16,117 +20,177 @@ namespace parcours {
 
 namespace {
 
+// Lines are gathered in blocks of a few thousand customers and each block is
+// written out as text on a thread of its own (--threads), then handed to the
+// output in order: the same bytes whatever the number of threads.
 class JourneyWriter {
  public:
   JourneyWriter(const Dataset& ds, const Ranks& ranks, bool text, bool keys, Output& out)
-      : ds_(ds), ranks_(ranks), text_(text), keys_(keys), out_(out) {}
+      : ds_(ds), ranks_(ranks), text_(text), keys_(keys), out_(out), block_(std::make_unique<Block>()) {}
+  ~JourneyWriter() { finish(); }
 
-  void add_episode(const Episode& e) { episodes_.push_back(e); }
-  void add_outbound(uint32_t contact) { outbound_.push_back(contact); }
+  void add_episode(const Episode& e) { block_->episodes.push_back(e); }
+  void add_outbound(uint32_t contact) { block_->outbound.push_back(contact); }
 
-  // Prints the current customer's line and starts afresh.
+  // Ends the current customer's line.
   void flush(uint32_t customer) {
-    // Across services, episodes come in the order of their first contacts.
-    std::sort(episodes_.begin(), episodes_.end(), [&](const Episode& a, const Episode& b) {
-      const Contact &x = ds_.contacts[a.contacts[0]], &y = ds_.contacts[b.contacts[0]];
-      if (x.start != y.start || ds_.id(x) != ds_.id(y) || x.channel != y.channel) return ds_.before(x, y);
-      return ranks_.service[a.service] < ranks_.service[b.service];
-    });
-    line_.clear();
-    ++lines_;
-    if (text_) write_text(customer);
-    else write_json(customer);
-    out_.write(line_);
-    episodes_.clear();
-    outbound_.clear();
+    Block& b = *block_;
+    b.lines.push_back({customer, ++lines_, b.episodes.size(), b.outbound.size()});
+    if (b.lines.size() >= kBlockLines) submit();
+  }
+
+  // Writes out every line not yet written.
+  void finish() {
+    if (!block_->lines.empty()) submit();
+    while (!pending_.empty()) take();
   }
 
  private:
-  void append_path(const Episode& e) {
+  static constexpr size_t kBlockLines = 4096;
+  struct LineEnd {
+    uint32_t customer;
+    int64_t number;  // 1, 2, ... (the c1, c2 of the line)
+    size_t episodes_end, outbound_end;  // in the block's arrays
+  };
+  struct Block {
+    std::vector<LineEnd> lines;
+    std::vector<Episode> episodes;
+    std::vector<uint32_t> outbound;
+  };
+
+  void submit() {
+    std::shared_ptr<Block> b(std::move(block_));
+    block_ = std::make_unique<Block>();
+    const int threads = std::max(1, ds_.threads);
+    if (threads == 1) {
+      out_.write(render(*b));
+      return;
+    }
+    while (pending_.size() >= static_cast<size_t>(threads)) take();
+    pending_.push_back(std::async(std::launch::async, [this, b] { return render(*b); }));
+  }
+  void take() {
+    const std::string text = pending_.front().get();
+    pending_.pop_front();
+    out_.write(text);
+  }
+
+  std::string render(Block& b) const {
+    std::string out;
+    size_t ep = 0, ob = 0;
+    for (const LineEnd& l : b.lines) {
+      const std::span<Episode> episodes(b.episodes.data() + ep, l.episodes_end - ep);
+      const std::span<const uint32_t> outbound(b.outbound.data() + ob, l.outbound_end - ob);
+      // Across services, episodes come in the order of their first contacts.
+      std::sort(episodes.begin(), episodes.end(), [&](const Episode& a, const Episode& e) {
+        const Contact &x = ds_.contacts[a.contacts[0]], &y = ds_.contacts[e.contacts[0]];
+        if (x.start != y.start || ds_.id(x) != ds_.id(y) || x.channel != y.channel) return ds_.before(x, y);
+        return ranks_.service[a.service] < ranks_.service[e.service];
+      });
+      if (text_) write_text(out, l, episodes);
+      else write_json(out, l, episodes, outbound);
+      ep = l.episodes_end;
+      ob = l.outbound_end;
+    }
+    return out;
+  }
+
+  void append_path(std::string& out, const Episode& e) const {
     for (size_t k = 0; k < e.contacts.size(); ++k) {
-      if (k > 0) line_.push_back('>');
-      line_ += channel_name(ds_.contacts[e.contacts[k]].channel);
+      if (k > 0) out.push_back('>');
+      out += channel_name(ds_.contacts[e.contacts[k]].channel);
     }
   }
 
   // The customer's key, or their number.
-  std::string name(uint32_t customer) const {
-    return keys_ ? std::string(ds_.customers.view(customer)) : fmt::format("c{}", lines_);
-  }
-
-  void write_text(uint32_t customer) {
-    line_ += name(customer);
-    line_.push_back('\t');
-    for (size_t i = 0; i < episodes_.size(); ++i) {
-      const Episode& e = episodes_[i];
-      if (i > 0) line_ += " | ";
-      line_ += ds_.services.view(e.service);
-      line_.push_back(' ');
-      append_time(line_, ds_.contacts[e.contacts[0]].start);
-      line_.push_back(' ');
-      append_path(e);
-      if (!e.cohort) line_.push_back('*');
+  void append_name(std::string& out, const LineEnd& l) const {
+    if (keys_) {
+      out += ds_.customers.view(l.customer);
+      return;
     }
-    line_.push_back('\n');
+    out.push_back('c');
+    append_int(out, static_cast<uint64_t>(l.number));
   }
 
-  void write_json(uint32_t customer) {
-    line_ += "{\"customer\":";
-    append_json_string(line_, name(customer));
-    line_ += ",\"episodes\":[";
-    for (size_t i = 0; i < episodes_.size(); ++i) {
-      const Episode& e = episodes_[i];
-      if (i > 0) line_.push_back(',');
-      line_ += "{\"service\":";
-      append_json_string(line_, ds_.services.view(e.service));
-      line_ += ",\"start\":\"";
-      append_time(line_, ds_.contacts[e.contacts[0]].start);
-      line_ += "\",\"end\":\"";
-      append_time(line_, e.end);
-      line_ += "\",\"size\":";
-      append_int(e.contacts.size());
-      line_ += ",\"breadth\":";
-      append_int(e.breadth());
-      line_ += ",\"path\":\"";
-      append_path(e);
-      line_ += "\",\"contacts\":[";
+  void write_text(std::string& out, const LineEnd& l, std::span<const Episode> episodes) const {
+    append_name(out, l);
+    out.push_back('\t');
+    for (size_t i = 0; i < episodes.size(); ++i) {
+      const Episode& e = episodes[i];
+      if (i > 0) out += " | ";
+      out += ds_.services.view(e.service);
+      out.push_back(' ');
+      append_time(out, ds_.contacts[e.contacts[0]].start);
+      out.push_back(' ');
+      append_path(out, e);
+      if (!e.cohort) out.push_back('*');
+    }
+    out.push_back('\n');
+  }
+
+  void write_json(std::string& out, const LineEnd& l, std::span<const Episode> episodes,
+                  std::span<const uint32_t> outbound) const {
+    out += "{\"customer\":";
+    if (keys_) {
+      append_json_string(out, ds_.customers.view(l.customer));
+    } else {
+      out.push_back('"');
+      append_name(out, l);
+      out.push_back('"');
+    }
+    out += ",\"episodes\":[";
+    for (size_t i = 0; i < episodes.size(); ++i) {
+      const Episode& e = episodes[i];
+      if (i > 0) out.push_back(',');
+      out += "{\"service\":";
+      append_json_string(out, ds_.services.view(e.service));
+      out += ",\"start\":\"";
+      append_time(out, ds_.contacts[e.contacts[0]].start);
+      out += "\",\"end\":\"";
+      append_time(out, e.end);
+      out += "\",\"size\":";
+      append_int(out, e.contacts.size());
+      out += ",\"breadth\":";
+      append_int(out, e.breadth());
+      out += ",\"path\":\"";
+      append_path(out, e);
+      out += "\",\"contacts\":[";
       for (size_t k = 0; k < e.contacts.size(); ++k) {
-        if (k > 0) line_.push_back(',');
-        append_json_string(line_, ds_.id(ds_.contacts[e.contacts[k]]));
+        if (k > 0) out.push_back(',');
+        append_json_string(out, ds_.id(ds_.contacts[e.contacts[k]]));
       }
-      line_ += e.cohort ? "],\"cohort\":true" : "],\"cohort\":false";
-      line_ += e.resolved ? ",\"resolved\":true}" : ",\"resolved\":false}";
+      out += e.cohort ? "],\"cohort\":true" : "],\"cohort\":false";
+      out += e.resolved ? ",\"resolved\":true}" : ",\"resolved\":false}";
     }
-    line_ += "],\"outbound\":[";
-    for (size_t i = 0; i < outbound_.size(); ++i) {
-      const Contact& c = ds_.contacts[outbound_[i]];
-      if (i > 0) line_.push_back(',');
-      line_ += "{\"id\":";
-      append_json_string(line_, ds_.id(c));
-      line_ += ",\"service\":";
-      append_json_string(line_, ds_.service(c));
-      line_ += ",\"channel\":\"";
-      line_ += channel_name(c.channel);
-      line_ += "\",\"start\":\"";
-      append_time(line_, c.start);
-      line_ += "\"}";
+    out += "],\"outbound\":[";
+    for (size_t i = 0; i < outbound.size(); ++i) {
+      const Contact& c = ds_.contacts[outbound[i]];
+      if (i > 0) out.push_back(',');
+      out += "{\"id\":";
+      append_json_string(out, ds_.id(c));
+      out += ",\"service\":";
+      append_json_string(out, ds_.service(c));
+      out += ",\"channel\":\"";
+      out += channel_name(c.channel);
+      out += "\",\"start\":\"";
+      append_time(out, c.start);
+      out += "\"}";
     }
-    line_ += "]}\n";
+    out += "]}\n";
   }
 
-  void append_int(uint64_t v) {
+  static void append_int(std::string& out, uint64_t v) {
     char buf[24];
-    line_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+    out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
   }
 
   const Dataset& ds_;
   const Ranks& ranks_;
   bool text_, keys_;
-  int64_t lines_ = 0;
   Output& out_;
-  std::vector<Episode> episodes_;
-  std::vector<uint32_t> outbound_;
-  std::string line_;
+  int64_t lines_ = 0;
+  std::unique_ptr<Block> block_;
+  std::deque<std::future<std::string>> pending_;
 };
 
 void write_journeys(const Dataset& ds, const Params& p, bool text, bool keys, Output& out) {
@@ -174,6 +238,7 @@ void write_journeys(const Dataset& ds, const Params& p, bool text, bool keys, Ou
   }
   take_outbound_until(UINT64_MAX);
   if (current != kNone) w.flush(current);
+  w.finish();
 }
 
 }  // namespace

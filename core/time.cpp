@@ -117,8 +117,24 @@ void append_time(std::string& out, Micros t) {
   }
   const CivilDate c = civil_from_days(days);
   auto it = std::back_inserter(out);
-  fmt::format_to(it, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.y, c.m, c.d, sod / 3600, sod / 60 % 60,
-                 sod % 60);
+  if (c.y >= 0 && c.y <= 9999) {
+    // Digits by hand: journeys and link write millions of these.
+    char b[19] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0'};
+    auto two = [&](int at, int64_t v) {
+      b[at] = static_cast<char>('0' + v / 10);
+      b[at + 1] = static_cast<char>('0' + v % 10);
+    };
+    two(0, c.y / 100);
+    two(2, c.y % 100);
+    two(5, c.m);
+    two(8, c.d);
+    two(11, sod / 3600);
+    two(14, sod / 60 % 60);
+    two(17, sod % 60);
+    out.append(b, sizeof b);
+  } else {
+    fmt::format_to(it, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.y, c.m, c.d, sod / 3600, sod / 60 % 60, sod % 60);
+  }
   if (frac != 0) {
     int width = 6;
     while (frac % 10 == 0) {
