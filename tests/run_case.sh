@@ -7,12 +7,13 @@
 # and any input files the command names. Expected files are written and
 # reviewed by hand: never regenerate them blindly.
 # The command may use $SAMPLES (the repository's samples/) and
-# $SHARED_SAMPLES (real exports kept beside the repository, when present).
+# $SHARED_SAMPLES (real exports kept beside the repository, when present),
+# and run parcours-gen (bench/gen.cpp), whose folder is the fifth argument.
 set -u
 bin_dir=$(cd "$(dirname "$1")" && pwd)
 case_dir=$2
 export SAMPLES=${3:-} SHARED_SAMPLES=${4:-}
-export PATH="$bin_dir:$PATH" LC_ALL=C TZ=UTC
+export PATH="$bin_dir${5:+:$5}:$PATH" LC_ALL=C TZ=UTC
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -R "$case_dir"/. "$work"/
