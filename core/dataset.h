@@ -83,7 +83,7 @@ class Dataset {
   // Full tie-break of the (start, id) order: id bytes, then channel.
   bool before(const Contact& a, const Contact& b) const;
 
-  std::vector<Contact> contacts;
+  BigVector<Contact> contacts;
   Interner services, conversations;
   CustomerKeys customers;
   int threads = 1;          // that finish() and the computations may use (parallel_sort)
@@ -104,10 +104,10 @@ class Dataset {
  private:
   uint32_t customer_of_node(uint32_t node);
   void drop_duplicates();
-  std::vector<char> id_arena_;            // every record's id, back to back
-  std::vector<uint64_t> id_offsets_{0};   // record i's id is [offsets[i], offsets[i + 1])
-  std::vector<uint32_t> record_of_;    // index in contacts -> its record in the linker
-  std::vector<uint32_t> customer_of_label_;  // linker node -> id in customers
+  BigVector<char> id_arena_;            // every record's id, back to back
+  BigVector<uint64_t> id_offsets_{0};   // record i's id is [offsets[i], offsets[i + 1])
+  BigVector<uint32_t> record_of_;    // index in contacts -> its record in the linker
+  BigVector<uint32_t> customer_of_label_;  // linker node -> id in customers
   std::string scratch_;
 };
 

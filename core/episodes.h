@@ -58,7 +58,7 @@ void for_each_episode(const Dataset& ds, const Params& p, const std::vector<uint
   const Micros as_of = effective_as_of(ds, p);
   // Episodes that started after this have not had their whole window yet.
   const Micros cutoff = as_of == kNoTime ? kNoTime : as_of - p.window;
-  const std::vector<Contact>& cs = ds.contacts;
+  const auto& cs = ds.contacts;
   size_t i = 0;
   while (i < order.size()) {
     const Contact& first = cs[order[i]];

@@ -487,7 +487,7 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
   }
 
   // Components holding two or more known keys.
-  std::vector<uint32_t> key_at(n_nodes, kNone);
+  BigVector<uint32_t> key_at(n_nodes, kNone);
   std::vector<uint8_t> conflicted(n_nodes, 0);
   bool any_conflict = false;
   for (uint32_t n = 0; n < n_nodes; ++n) {

@@ -140,17 +140,17 @@ class Linker {
 
   // Nodes: "\0KEY" for known keys, "KIND\0VALUE" for identifiers.
   Interner names_;
-  std::vector<uint16_t> kind_;      // in kinds_; 0 for known keys
-  std::vector<DropReason> drop_;
-  mutable std::vector<uint32_t> parent_;
-  std::vector<uint8_t> rank_;
-  std::vector<uint32_t> label_;     // per root after resolve: the node naming the component
+  BigVector<uint16_t> kind_;      // in kinds_; 0 for known keys
+  BigVector<DropReason> drop_;
+  mutable BigVector<uint32_t> parent_;
+  BigVector<uint8_t> rank_;
+  BigVector<uint32_t> label_;     // per root after resolve: the node naming the component
   Interner kinds_;                  // id 0 is "" (known keys)
   std::vector<uint32_t> kind_order_;  // canonical rank of each kind
 
   // Records: nodes_[begin_[r], begin_[r+1]); a known key comes first.
-  std::vector<uint32_t> nodes_;
-  std::vector<uint32_t> begin_;
+  BigVector<uint32_t> nodes_;
+  BigVector<uint32_t> begin_;
   std::vector<std::pair<uint32_t, uint32_t>> crosswalk_;  // key node, identifier node
 
   PhoneNormaliser phones_;

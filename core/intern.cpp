@@ -71,7 +71,7 @@ uint32_t Interner::intern(std::string_view s, bool* added) {
 }
 
 void Interner::grow() {
-  std::vector<Slot> old(slots_.size() * 2, Slot{kNone, 0});
+  decltype(slots_) old(slots_.size() * 2, Slot{kNone, 0});
   old.swap(slots_);
   mask_ = slots_.size() - 1;
   for (const Slot& slot : old) {

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/huge.h"
+
 namespace parcours {
 
 inline constexpr uint32_t kNone = UINT32_MAX;
@@ -60,9 +62,9 @@ class Interner {
   static uint32_t tag_of(std::string_view s) { return static_cast<uint32_t>(hash_bytes(s) >> 32); }
   uint64_t home(uint32_t tag) const { return tag & mask_; }
   void grow();
-  std::vector<char> arena_;
-  std::vector<uint64_t> offsets_;  // size() + 1 entries
-  std::vector<Slot> slots_;
+  BigVector<char> arena_;
+  BigVector<uint64_t> offsets_;  // size() + 1 entries
+  BigVector<Slot> slots_;
   uint64_t mask_ = 0;
 };
 
