@@ -24,7 +24,9 @@ void Dataset::add(const RawContact& r) {
   c.service = r.has_service ? services.intern(r.service) : 0;
   c.customer = kNone;  // known once every record is in: finish() links
   record_of_.push_back(linker.add(r));
-  c.conversation = r.has_conversation && !r.conversation.empty() ? conversations.intern(r.conversation) : kNone;
+  c.conversation = !r.has_conversation || r.conversation.empty() ? kNone
+                   : r.conversation_hash != 0 ? conversations.intern(r.conversation, r.conversation_hash, nullptr)
+                                              : conversations.intern(r.conversation);
   c.channel = r.channel;
   c.direction = r.direction;
   c.outcome = r.outcome;

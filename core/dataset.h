@@ -67,7 +67,8 @@ class Dataset {
   // Interner::prefetch): lets the reader hide the cache misses of add().
   void prefetch(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
                 int step) const {
-    if (r.has_conversation && !r.conversation.empty()) conversations.prefetch(r.conversation, step);
+    if (r.conversation_hash != 0) conversations.prefetch_hash(r.conversation_hash, step);
+    else if (r.has_conversation && !r.conversation.empty()) conversations.prefetch(r.conversation, step);
     linker.prefetch(r, ids, step);
   }
   // Links identifiers, assigns customers, merges legs and drops the

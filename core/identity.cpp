@@ -281,9 +281,14 @@ uint32_t Linker::make_node(std::string_view kind, std::string_view value, DropRe
   scratch_.assign(kind);
   scratch_.push_back('\0');
   scratch_.append(value);
+  return named_node(scratch_, kind.size(), reason, 0);
+}
+
+uint32_t Linker::named_node(std::string_view name, size_t kind_size, DropReason reason, uint64_t hash) {
   bool added = false;
-  const uint32_t n = names_.intern(scratch_, &added);
+  const uint32_t n = hash != 0 ? names_.intern(name, hash, &added) : names_.intern(name, &added);
   if (added) {
+    const std::string_view kind = name.substr(0, kind_size), value = name.substr(kind_size + 1);
     kind_.push_back(kind.empty() ? 0 : static_cast<uint16_t>(kinds_.intern(kind)));
     if (reason == DropReason::kNone && !kind.empty()) {
       if (is_junk(value)) reason = DropReason::kJunk;
@@ -294,9 +299,11 @@ uint32_t Linker::make_node(std::string_view kind, std::string_view value, DropRe
   return n;
 }
 
-uint32_t Linker::key_node(std::string_view key) {
+uint32_t Linker::key_node(std::string_view key, uint64_t hash) {
   if (!key_with_colon_ && key.find(':') != std::string_view::npos) key_with_colon_ = true;
-  return make_node("", key, DropReason::kNone);
+  scratch_.assign(1, '\0');
+  scratch_.append(key);
+  return named_node(scratch_, 0, DropReason::kNone, hash);
 }
 
 bool Linker::blocked(std::string_view kind, std::string_view value) {
@@ -322,28 +329,64 @@ static bool is_pseudonym(std::string_view v) {
          std::all_of(v.begin(), v.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw) {
+bool Linker::identifier_name(std::string_view kind, std::string_view raw, std::string* name) {
   const std::string_view v = trim_blanks(raw);
   if (kind == "phone" && !is_e164(v) && !is_pseudonym(v) && !is_junk(v)) {
+    name->assign(v);
+    return true;
+  }
+  name->assign(kind);
+  name->push_back('\0');
+  name->append(v);
+  if (kind == "email") lower_ascii(name);  // the kind is lower-case already
+  return false;
+}
+
+uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw, uint64_t hash) {
+  if (identifier_name(kind, raw, &name_)) {
     bool added = false;
-    const uint32_t slot = raw_phones_.intern(v, &added);
+    const uint32_t slot = hash != 0 ? raw_phones_.intern(name_, hash, &added) : raw_phones_.intern(name_, &added);
     if (!added) return raw_phone_node_[slot];
+    const std::string v(name_);
     std::string e164;
     const uint32_t n = phones_.normalise(v, &e164) ? make_node(kind, e164, DropReason::kNone)
                                                    : make_node(kind, v, DropReason::kNotPhone);
     raw_phone_node_.push_back(n);
     return n;
   }
-  if (kind == "email") {
-    std::string lower(v);
-    lower_ascii(&lower);
-    return make_node(kind, lower, DropReason::kNone);
+  return named_node(name_, kind.size(), DropReason::kNone, hash);
+}
+
+void Linker::hash_names(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
+                        uint64_t* customer, uint64_t* ids_out, uint64_t* raw_phones, std::string* buf) {
+  *customer = 0;
+  *raw_phones = 0;
+  if (r.has_customer) {
+    const std::string_view key = trim_blanks(r.customer);
+    if (!key.empty()) {
+      buf->assign(1, '\0');
+      buf->append(key);
+      *customer = hash_bytes(*buf);
+    }
   }
-  return make_node(kind, v, DropReason::kNone);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const bool raw = identifier_name(ids[i].first, ids[i].second, buf);
+    ids_out[i] = hash_bytes(*buf);
+    if (raw && i < 64) *raw_phones |= uint64_t{1} << i;
+  }
 }
 
 void Linker::prefetch(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
                       int step) const {
+  if (r.id_hashes.size() == ids.size()) {
+    // Hashed by the parsing thread: the very slots add() will look at.
+    if (r.customer_hash != 0) names_.prefetch_hash(r.customer_hash, step);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (i < 64 && (r.raw_phones >> i & 1) != 0) raw_phones_.prefetch_hash(r.id_hashes[i], step);
+      else names_.prefetch_hash(r.id_hashes[i], step);
+    }
+    return;
+  }
   // The names make_node will intern, near enough: as written (trimmed),
   // neither lower-cased nor through libphonenumber. A wrong guess only
   // loads a line for nothing.
@@ -374,9 +417,11 @@ uint32_t Linker::add(const RawContact& r) {
   const uint32_t rec = records();
   if (r.has_customer) {
     const std::string_view key = trim_blanks(r.customer);
-    if (!key.empty()) nodes_.push_back(key_node(key));
+    if (!key.empty()) nodes_.push_back(key_node(key, r.customer_hash));
   }
-  for (const auto& [kind, value] : r.ids) nodes_.push_back(identifier_node(kind, value));
+  const bool hashed = r.id_hashes.size() == r.ids.size();
+  for (size_t i = 0; i < r.ids.size(); ++i)
+    nodes_.push_back(identifier_node(r.ids[i].first, r.ids[i].second, hashed ? r.id_hashes[i] : 0));
   begin_.push_back(static_cast<uint32_t>(nodes_.size()));
   return rec;
 }

@@ -93,6 +93,12 @@ class Linker {
 
   // Takes a record's key and identifiers; returns its number (0, 1, ...).
   uint32_t add(const RawContact& r);
+  // The hashes add() needs for a record's key and identifiers, computed
+  // where there is time to spare (a parsing thread): *customer (0 when it
+  // has no key), one per identifier into ids_out, and *raw_phones (see
+  // RawContact). `buf` is scratch space.
+  static void hash_names(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
+                         uint64_t* customer, uint64_t* ids_out, uint64_t* raw_phones, std::string* buf);
   // A hint that a record with this key and these identifiers comes soon
   // (Interner::prefetch, `step` 0 to 2). Changes nothing.
   void prefetch(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
@@ -128,9 +134,15 @@ class Linker {
   void release_records();
 
  private:
-  uint32_t identifier_node(std::string_view kind, std::string_view value);
-  uint32_t key_node(std::string_view key);
+  // The string an identifier is interned under, into *name: true when that
+  // is among raw_phones_ (a phone number still to normalise), false when
+  // it is a node name ("KIND\0VALUE") of names_.
+  static bool identifier_name(std::string_view kind, std::string_view raw, std::string* name);
+  // `hash`: hash_bytes of the name, or 0 when not known.
+  uint32_t identifier_node(std::string_view kind, std::string_view value, uint64_t hash = 0);
+  uint32_t key_node(std::string_view key, uint64_t hash = 0);
   uint32_t make_node(std::string_view kind, std::string_view value, DropReason reason);
+  uint32_t named_node(std::string_view name, size_t kind_size, DropReason reason, uint64_t hash);
   std::string normalise_as(std::string_view kind, std::string_view value) const;
   bool blocked(std::string_view kind, std::string_view value);
   bool less(uint32_t a, uint32_t b) const;  // canonical node order
@@ -166,7 +178,7 @@ class Linker {
   std::string hash_key_;
   int64_t refused_ = 0;
   bool key_with_colon_ = false;  // some known key has a ':' (key_twin can find something)
-  std::string scratch_, scratch2_;
+  std::string scratch_, scratch2_, name_;
 };
 
 }  // namespace parcours

@@ -49,8 +49,8 @@ uint32_t Interner::find(std::string_view s) const {
   }
 }
 
-uint32_t Interner::intern(std::string_view s, bool* added) {
-  const uint32_t tag = tag_of(s);
+uint32_t Interner::intern(std::string_view s, uint64_t hash, bool* added) {
+  const auto tag = static_cast<uint32_t>(hash >> 32);
   uint64_t i = home(tag);
   for (;; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];

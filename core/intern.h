@@ -22,7 +22,9 @@ class Interner {
  public:
   Interner();
   // The id of s, adding it if new; *added tells which.
-  uint32_t intern(std::string_view s, bool* added = nullptr);
+  uint32_t intern(std::string_view s, bool* added = nullptr) { return intern(s, hash_bytes(s), added); }
+  // The same with hash_bytes(s) already known (computed on another thread).
+  uint32_t intern(std::string_view s, uint64_t hash, bool* added);
   // The id of s, or kNone.
   uint32_t find(std::string_view s) const;
   // A hint that s will be interned soon: starts loading what intern(s) will
@@ -30,8 +32,9 @@ class Interner {
   // string the slot holds, if its tag matches; 2: that string's bytes).
   // Call with step 0, then 1, then 2, a few records apart: by the time
   // intern(s) runs, its cache misses are behind it. Changes nothing.
-  void prefetch(std::string_view s, int step) const {
-    const uint32_t tag = tag_of(s);
+  void prefetch(std::string_view s, int step) const { prefetch_hash(hash_bytes(s), step); }
+  void prefetch_hash(uint64_t hash, int step) const {
+    const auto tag = static_cast<uint32_t>(hash >> 32);
     const Slot* slot = &slots_[home(tag)];
     if (step == 0) {
       __builtin_prefetch(slot);

@@ -11,6 +11,7 @@
 
 #include <simdjson.h>
 
+#include "core/identity.h"
 #include "core/input.h"
 
 namespace parcours {
@@ -77,6 +78,7 @@ struct Batch {
   std::vector<RawContact> records;  // `ids` left empty: see id_ranges
   std::vector<std::pair<uint32_t, uint32_t>> id_ranges;
   std::vector<std::pair<std::string_view, std::string_view>> ids;
+  std::vector<uint64_t> id_hashes;  // parallel to ids (Linker::hash_names)
   std::vector<FieldError> errors;
   StringStore strings;
 
@@ -89,6 +91,7 @@ struct Batch {
     records.clear();
     id_ranges.clear();
     ids.clear();
+    id_hashes.clear();
     errors.clear();
     strings.clear();
   }
@@ -157,6 +160,7 @@ class Source {
 void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
   b->text.insert(b->text.end(), simdjson::SIMDJSON_PADDING, '\0');
   std::vector<FieldError> errors;
+  std::string hash_buf;
   for (const Batch::LineRef& l : b->lines) {
     const std::string_view text(b->text.data() + l.offset, l.size);
     if (!l.cut && text.find_first_not_of(" \t") == std::string_view::npos) {
@@ -188,11 +192,20 @@ void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
       const auto first = static_cast<uint32_t>(b->ids.size());
       for (const auto& [kind, value] : rec->ids) b->ids.emplace_back(s.keep(kind), s.keep(value));
       b->id_ranges.emplace_back(first, static_cast<uint32_t>(b->ids.size()));
+      // What the adding thread would hash: done here, on a parsing thread.
+      b->id_hashes.resize(b->ids.size());
+      Linker::hash_names(out, std::span(b->ids).subspan(first), &out.customer_hash, b->id_hashes.data() + first,
+                         &out.raw_phones, &hash_buf);
+      if (out.has_conversation && !out.conversation.empty()) out.conversation_hash = hash_bytes(out.conversation);
       b->outcomes.push_back({Batch::kRecord, static_cast<uint32_t>(b->records.size() - 1)});
       continue;
     }
     b->outcomes.push_back({Batch::kRejected, static_cast<uint32_t>(b->errors.size())});
     b->errors.push_back(std::move(errors.front()));
+  }
+  for (size_t k = 0; k < b->records.size(); ++k) {
+    const auto [first, end] = b->id_ranges[k];
+    b->records[k].id_hashes = std::span<const uint64_t>(b->id_hashes).subspan(first, end - first);
   }
 }
 

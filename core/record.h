@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +41,13 @@ struct RawContact {
   Micros start = kNoTime, answered = kNoTime, end = kNoTime;
   std::vector<std::pair<std::string_view, std::string_view>> ids;  // kind, value
   bool has_service = false, has_customer = false, has_conversation = false;
+  // Hashes of what the linker and the conversation table will intern for
+  // this record (Linker::hash_names), made by the parsing threads of
+  // read_canonical so that the thread adding records need not: 0 and empty
+  // when not computed. `raw_phones` bit i: ids[i] is a phone number still
+  // to normalise, looked up among those.
+  uint64_t customer_hash = 0, conversation_hash = 0, raw_phones = 0;
+  std::span<const uint64_t> id_hashes;
 };
 
 struct FieldError {
