@@ -37,6 +37,7 @@ for n in "${sizes[@]}"; do
     -n 'floor, 2 threads' "$floor --threads 2 $file" \
     -n 'floor, 1 thread' "$floor --threads 1 $file" \
     -n stats "$parcours stats -q $file" \
+    -n 'stats, 1 thread' "$parcours stats -q -j 1 $file" \
     -n journeys "$parcours journeys -q $file -o /dev/null" \
     -n transitions "$parcours transitions -q $file"
   cat "$data/stats-$n.md"
