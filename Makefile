@@ -16,7 +16,7 @@ CLANG_CMAKE = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps build test asan fuzz demo bench clean
+.PHONY: all deps build test asan tsan fuzz demo bench clean
 
 all: build
 
@@ -34,14 +34,22 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The sanitizer suite runs first: the last line is the main suite's summary.
-test: build asan
+# The sanitizer suites run first: the last line is the main suite's summary.
+test: build asan tsan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 asan: deps
 	cmake -S . -B build-asan $(CLANG_CMAKE) -DPARCOURS_SANITIZE=ON -DPARCOURS_FUZZ=ON >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && $(SAN_ENV) ctest --output-on-failure -j $(JOBS)
+
+# The threaded paths under ThreadSanitizer: the unit tests (the reader with 1
+# to 8 threads, the parallel sorts) and the case that runs every computing
+# tool with 1, 2 and 8 threads.
+tsan: deps
+	cmake -S . -B build-tsan $(CLANG_CMAKE) -DPARCOURS_TSAN=ON >/dev/null
+	cmake --build build-tsan -j $(JOBS) --target parcours unit_tests parcours-gen
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j $(JOBS) -R '^(unit|case/faults/threads)$$'
 
 fuzz: deps
 	cmake -S . -B build-fuzz $(CLANG_CMAKE) -DPARCOURS_FUZZ=ON >/dev/null
@@ -62,4 +70,4 @@ bench: build
 	bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz
