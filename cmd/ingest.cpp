@@ -68,10 +68,10 @@ class Writer : public IngestSink {
     if (cmd_.quiet) return;
     // The reconciliation line comes last, whatever happened: scripts and
     // people find it at the end of stderr.
-    std::string notes;
-    for (const auto& [what, n] : notes_) notes += fmt::format("{}{} {}", notes.empty() ? "" : ", ", n, what);
-    if (!rules_.empty()) notes += fmt::format("{}{} without a matching rule (service unknown)", notes.empty() ? "" : ", ", unmatched_);
-    if (!notes.empty()) say("ingest", notes);
+    // One line a note, "what: count": descriptions hold commas, and a count
+    // after its noun reads right for one as for many.
+    for (const auto& [what, n] : notes_) say("ingest", fmt::format("{}: {}", what, n));
+    if (!rules_.empty()) say("ingest", fmt::format("records without a matching rule (service unknown): {}", unmatched_));
     say("ingest", fmt::format("read {}, accepted {}, merged {}, rejected {}", accepted_ + merged_ + rejected_,
                               accepted_, merged_, rejected_));
   }

@@ -199,7 +199,7 @@ class ZendeskReader : public FormatReader {
       r->channel = c->channel;
     } else {
       r->channel = Channel::web;
-      sink.note("ticket(s) whose via.channel names no customer channel (sample_ticket, rule, closed_ticket...), read as web");
+      sink.note("tickets whose via.channel names no customer channel (sample_ticket, rule, closed_ticket...), read as web");
     }
     if (t.channel == "phone_call_outbound" || t.rel == "outbound") r->direction = Direction::out;
     if (t.status == "solved" || t.status == "closed") {
