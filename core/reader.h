@@ -9,7 +9,8 @@
 // the number of threads the caller sees the same records, errors and line
 // numbers in the same order: results never depend on --threads.
 //
-// Memory stays bounded: at most threads + 1 batches exist, each a few MiB.
+// Memory stays bounded: at most `threads` batches exist (one parsing on the
+// calling thread), each about kBatchBytes of text and what was parsed from it.
 #pragma once
 
 #include <cstdint>
