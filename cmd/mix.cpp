@@ -21,9 +21,9 @@ std::function<int()> setup_mix(CLI::App& app) {
   app.add_option("--tz", *tz, "time zone the periods are counted in (IANA name, as America/Toronto)")
       ->capture_default_str();
   return [o, period, tz]() -> int {
-    LocalCalendar calendar;
+    Zone zone;
     std::string err;
-    if (!calendar.load(*tz, &err)) {
+    if (!zone.load(*tz, &err)) {
       say("mix", fmt::format("--tz: {}", err));
       return kExitUsage;
     }
@@ -36,11 +36,11 @@ std::function<int()> setup_mix(CLI::App& app) {
       say("mix", fmt::format("read {}, accepted {}, rejected {}, duplicates {}", in.read, in.ds.accepted,
                              in.rejected, in.ds.duplicates));
       say("mix", fmt::format("contacts {} (legs merged {}); period {}, time zone {}", in.ds.contacts.size(),
-                             in.ds.legs_merged, period_name(p), calendar.name()));
+                             in.ds.legs_merged, period_name(p), zone.name()));
     }
     Format f;
     parse_format(o->format, &f);
-    const std::string text = render(mix_table(compute_mix(in.ds, p, &calendar), f), f);
+    const std::string text = render(mix_table(compute_mix(in.ds, p, &zone), f), f);
     return emit("mix", *o, [&](Output& out) { out.write(text); }, status);
   };
 }

@@ -155,9 +155,9 @@ std::string dot(Channel c) { return fmt::format("<span class=\"dot\" style=\"bac
 class Report {
  public:
   Report(const Loaded& in, const ComputeOptions& o, const ReportOptions& r, Lang lang, const CostTable* costs,
-         Period period, LocalCalendar* calendar, std::vector<InputInfo> inputs)
+         Period period, Zone* zone, std::vector<InputInfo> inputs)
       : in_(in), o_(o), r_(r), lang_(lang), t_(report_text(lang)), costs_(costs), period_(period),
-        calendar_(calendar), inputs_(std::move(inputs)) {}
+        zone_(zone), inputs_(std::move(inputs)) {}
 
   std::string build();
 
@@ -177,7 +177,7 @@ class Report {
     return format_number(Ratio{u, scale}, digits, lang_);
   }
   std::string local_date(Micros t) const {
-    const Date d = date_from_days(calendar_->local_day(t));
+    const Date d = date_from_days(zone_->local_day(t));
     return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
   }
   std::string window_words() const {
@@ -216,7 +216,7 @@ class Report {
   const ReportText& t_;
   const CostTable* costs_;
   Period period_;
-  LocalCalendar* calendar_;
+  Zone* zone_;
   std::vector<InputInfo> inputs_;
   Summary stats_;
 };
@@ -314,7 +314,7 @@ std::string Report::cover() const {
   if (!ds.contacts.empty()) {
     Micros lo = ds.contacts.front().start, hi = lo;
     for (const Contact& c : ds.contacts) lo = std::min(lo, c.start), hi = std::max(hi, c.start);
-    lede = fmt_pattern(t_.lede_period, local_date(lo), local_date(hi), calendar_->name());
+    lede = fmt_pattern(t_.lede_period, local_date(lo), local_date(hi), zone_->name());
   }
   const Micros as_of = effective_as_of(ds, in_.params);
   if (as_of != kNoTime) lede += (lede.empty() ? "" : " \u00b7 ") + fmt_pattern(t_.lede_as_of, format_time(as_of));
@@ -465,7 +465,7 @@ std::string Report::mix() const {
   else if (period_ == Period::week) period_word = t_.period_week;
   else if (period_ == Period::quarter) period_word = t_.period_quarter;
   std::string out = section_open("mix", fmt::format("{} ({})", t_.mix, period_word), t_.mix_intro);
-  std::vector<MixRow> rows = compute_mix(in_.ds, period_, calendar_);
+  std::vector<MixRow> rows = compute_mix(in_.ds, period_, zone_);
   std::erase_if(rows, [](const MixRow& r) { return r.service != "(all)"; });
   if (rows.empty()) return out + fmt::format("<p>{}</p>\n</section>\n", html_escape(t_.no_data));
   std::array<bool, kChannelCount> used{};
@@ -619,7 +619,7 @@ std::string Report::inputs() const {
                                                 in_.params.as_of != kNoTime ? t_.as_of_given : t_.as_of_latest)},
       {t_.mode, std::string(in_.params.strict ? t_.mode_strict : t_.mode_repeat)},
       {t_.any_service, std::string(in_.params.any_service ? t_.yes : t_.no)},
-      {t_.time_zone, calendar_->name()},
+      {t_.time_zone, zone_->name()},
       {t_.period, std::string(period_name(period_))},
       {t_.region, o_.link.region},
       {t_.max_fanout, count(o_.link.max_fanout)},
@@ -662,7 +662,7 @@ std::string Report::inputs() const {
   if (in_.params.as_of != kNoTime) opt("--as-of", format_time(in_.params.as_of));
   opt("--mode", in_.params.strict ? "strict" : "repeat");
   if (in_.params.any_service) cmd += " --any-service";
-  opt("--tz", calendar_->name());
+  opt("--tz", zone_->name());
   opt("--period", period_name(period_));
   opt("--top", fmt::format("{}", r_.top));
   if (!r_.costs.empty()) opt("--costs", r_.costs);
@@ -708,8 +708,8 @@ std::function<int()> setup_report(CLI::App& app) {
     Period period = Period::month;
     parse_period(r->period, &period);
     std::string err;
-    LocalCalendar calendar;
-    if (!calendar.load(r->tz, &err)) {
+    Zone zone;
+    if (!zone.load(r->tz, &err)) {
       say("report", fmt::format("--tz: {}", err));
       return kExitUsage;
     }
@@ -724,7 +724,7 @@ std::function<int()> setup_report(CLI::App& app) {
     }
     audit_parameter("costs", audit_file(r->costs));
     audit_parameter("lang", Json::of_string(r->lang));
-    audit_parameter("tz", Json::of_string(calendar.name()));
+    audit_parameter("tz", Json::of_string(zone.name()));
     audit_parameter("period", Json::of_string(r->period));
     // Hashed before they are read: standard input can be read only once.
     std::vector<InputInfo> inputs = hash_inputs(o->files);
@@ -732,7 +732,7 @@ std::function<int()> setup_report(CLI::App& app) {
     const int status = load("report", *o, &in);
     if (!in.complete) return status;
     print_summary("report", *o, in);
-    Report report(in, *o, *r, lang, r->costs.empty() ? nullptr : &costs, period, &calendar, std::move(inputs));
+    Report report(in, *o, *r, lang, r->costs.empty() ? nullptr : &costs, period, &zone, std::move(inputs));
     const std::string html = report.build();
     return emit("report", *o, [&](Output& out) { out.write(html); }, status);
   };

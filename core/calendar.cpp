@@ -1,11 +1,5 @@
 #include "core/calendar.h"
 
-#include "core/tz_db.h"
-
-#include <chrono>
-#include <exception>
-
-#include <date/tz.h>
 #include <fmt/format.h>
 
 namespace parcours {
@@ -35,8 +29,6 @@ Date date_from_days(int64_t z) {
 }
 
 namespace {
-
-int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
 // Monday of the week holding `days`; 1970-01-01 was a Thursday.
 int64_t monday_of(int64_t days) { return days - (days + 3 - floor_div(days + 3, 7) * 7); }
@@ -71,43 +63,5 @@ std::string period_label(int64_t days, Period p) {
   }
   return {};
 }
-
-struct LocalCalendar::Impl {
-  const date::time_zone* tz = nullptr;
-};
-
-LocalCalendar::LocalCalendar() = default;
-LocalCalendar::~LocalCalendar() = default;
-LocalCalendar::LocalCalendar(LocalCalendar&&) noexcept = default;
-LocalCalendar& LocalCalendar::operator=(LocalCalendar&&) noexcept = default;
-
-bool LocalCalendar::load(std::string_view name, std::string* err) {
-  impl_.reset();
-  lo_ = INT64_MIN, hi_ = INT64_MAX, off_ = 0;
-  name_ = std::string(name);
-  if (name == "UTC") return true;
-  auto impl = std::make_unique<Impl>();
-  impl->tz = locate_iana_zone(name, err);
-  if (impl->tz == nullptr) return false;
-  impl_ = std::move(impl);
-  lo_ = hi_ = 0;  // empty cache
-  return true;
-}
-
-Micros LocalCalendar::offset(Micros utc) {
-  if (utc >= lo_ && utc < hi_) return off_;
-  using std::chrono::seconds;
-  int64_t secs = floor_div(utc, kMicrosPerSecond);
-  const date::sys_info info = impl_->tz->get_info(date::sys_seconds(seconds(secs)));
-  // The database's first and last periods reach ±32767 years: no bound.
-  constexpr int64_t kFar = int64_t{10000} * 366 * 86400;
-  const int64_t begin = info.begin.time_since_epoch().count(), end = info.end.time_since_epoch().count();
-  lo_ = begin <= -kFar ? INT64_MIN : begin * kMicrosPerSecond;
-  hi_ = end >= kFar ? INT64_MAX : end * kMicrosPerSecond;
-  off_ = int64_t{info.offset.count()} * kMicrosPerSecond;
-  return off_;
-}
-
-int64_t LocalCalendar::local_day(Micros utc) { return floor_div(utc + offset(utc), kMicrosPerDay); }
 
 }  // namespace parcours

@@ -77,7 +77,7 @@ void align_decimals(Table* t, std::span<const size_t> columns) {
 
 // --- Channel mix -----------------------------------------------------------
 
-std::vector<MixRow> compute_mix(const Dataset& ds, Period period, LocalCalendar* calendar) {
+std::vector<MixRow> compute_mix(const Dataset& ds, Period period, Zone* zone) {
   using Counts = std::array<std::array<int64_t, 2>, kChannelCount>;  // [channel][direction]
   const std::vector<uint32_t> by_name = services_by_name(ds);
   std::vector<uint32_t> rank(by_name.size());
@@ -86,7 +86,7 @@ std::vector<MixRow> compute_mix(const Dataset& ds, Period period, LocalCalendar*
   // (first day of the period, service rank): few keys, so a map is cheap.
   std::map<std::pair<int64_t, uint32_t>, Counts> counts;
   for (const Contact& c : ds.contacts) {
-    const int64_t start = period_start(calendar->local_day(c.start), period);
+    const int64_t start = period_start(zone->local_day(c.start), period);
     ++counts[{start, rank[c.service]}][static_cast<size_t>(c.channel)][static_cast<size_t>(c.direction)];
   }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/calendar.h"
+#include "core/tz.h"
 #include "core/episodes.h"
 #include "core/metrics.h"
 #include "core/table.h"
@@ -49,9 +50,9 @@ struct MixRow {
 };
 
 // Every contact (both directions) counted in the period its start falls in,
-// in the calendar's zone. Rows by period, then service (bytes, "(all)" last),
+// in `zone`. Rows by period, then service (bytes, "(all)" last),
 // then channel name (bytes); only rows with contacts.
-std::vector<MixRow> compute_mix(const Dataset& ds, Period period, LocalCalendar* calendar);
+std::vector<MixRow> compute_mix(const Dataset& ds, Period period, Zone* zone);
 Table mix_table(const std::vector<MixRow>& rows, Format f);
 
 // --- Handle and wait times -------------------------------------------------

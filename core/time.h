@@ -19,6 +19,10 @@ inline constexpr Micros kMicrosPerSecond = 1'000'000;
 inline constexpr Micros kMicrosPerHour = 3600 * kMicrosPerSecond;
 inline constexpr Micros kMicrosPerDay = 24 * kMicrosPerHour;
 
+// a / b rounded down (toward minus infinity), for b != 0: the day or second
+// an instant before 1970 falls in.
+inline constexpr int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
 // Days since 1970-01-01 of a proleptic Gregorian date (no validation).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 

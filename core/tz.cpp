@@ -1,7 +1,5 @@
 #include "core/tz.h"
 
-#include "core/tz_db.h"
-
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -57,6 +55,9 @@ bool parse_local_time(std::string_view s, Micros* local, std::string* err) {
   return true;
 }
 
+namespace {
+
+// The zone named `name`, or nullptr with *err saying how to name one.
 const date::time_zone* locate_iana_zone(std::string_view name, std::string* err) {
   const std::string message = fmt::format(
       "unknown time zone '{}'; use an IANA name such as America/Toronto (the names are listed under "
@@ -75,6 +76,8 @@ const date::time_zone* locate_iana_zone(std::string_view name, std::string* err)
   return nullptr;
 }
 
+}  // namespace
+
 struct Zone::Impl {
   const date::time_zone* tz = nullptr;
 };
@@ -86,14 +89,14 @@ Zone& Zone::operator=(Zone&&) noexcept = default;
 
 bool Zone::load(std::string_view name, std::string* err) {
   impl_.reset();
-  lo_ = INT64_MIN, hi_ = INT64_MAX, off_ = 0;
+  lo_ = utc_lo_ = INT64_MIN, hi_ = utc_hi_ = INT64_MAX, off_ = utc_off_ = 0;
   name_ = std::string(name);
   if (name == "UTC") return true;
   auto impl = std::make_unique<Impl>();
   impl->tz = locate_iana_zone(name, err);
   if (impl->tz == nullptr) return false;
   impl_ = std::move(impl);
-  lo_ = hi_ = 0;  // empty cache
+  lo_ = hi_ = utc_lo_ = utc_hi_ = 0;  // empty caches
   return true;
 }
 
@@ -121,8 +124,7 @@ Micros Zone::to_utc(Micros local, LocalKind* kind, Micros* later) {
   }
   ++lookups_;
   const date::time_zone* tz = impl_->tz;
-  int64_t secs = local / kMicrosPerSecond;
-  if (local % kMicrosPerSecond < 0) --secs;
+  const int64_t secs = floor_div(local, kMicrosPerSecond);
   const date::local_info info = tz->get_info(date::local_seconds(seconds(secs)));
   const Micros first = local - info.first.offset.count() * kMicrosPerSecond;
   if (info.result == date::local_info::nonexistent) {
@@ -156,5 +158,17 @@ Micros Zone::to_utc(Micros local, LocalKind* kind, Micros* later) {
   if (later != nullptr) *later = first;
   return first;
 }
+
+Micros Zone::offset(Micros utc) {
+  if (utc >= utc_lo_ && utc < utc_hi_) return utc_off_;
+  ++lookups_;
+  const date::sys_info info = impl_->tz->get_info(date::sys_seconds(seconds(floor_div(utc, kMicrosPerSecond))));
+  utc_lo_ = to_micros(info.begin.time_since_epoch().count());
+  utc_hi_ = to_micros(info.end.time_since_epoch().count());
+  utc_off_ = int64_t{info.offset.count()} * kMicrosPerSecond;
+  return utc_off_;
+}
+
+int64_t Zone::local_day(Micros utc) { return floor_div(utc + offset(utc), kMicrosPerDay); }
 
 }  // namespace parcours

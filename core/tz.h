@@ -1,5 +1,6 @@
-// Local wall-clock times to UTC: phone switches and many registries write
-// times without an offset, in the zone the server ran in (`ingest --tz`).
+// Time zones both ways: local wall-clock times to UTC (phone switches and
+// many registries write times without an offset, in the zone the server ran
+// in: `ingest --tz`), and instants to the local calendar day (`mix --tz`).
 //
 // A local time is held like a UTC one, as microseconds since
 // 1970-01-01T00:00:00, but of the wall clock: it names a reading of the
@@ -69,7 +70,14 @@ class Zone {
     return to_utc(local_micros(t), kind, later);
   }
 
-  // Database lookups done so far (the cache's misses), for tests.
+  // The offset from UTC in force at the instant `utc` (local = utc +
+  // offset), and the local calendar day it falls on (days since 1970-01-01).
+  // Instants between two offset changes reuse the last answer, as to_utc
+  // does: sorted or clustered inputs cost one lookup per change.
+  Micros offset(Micros utc);
+  int64_t local_day(Micros utc);
+
+  // Database lookups done so far (the caches' misses), for tests.
   int64_t lookups() const { return lookups_; }
 
  private:
@@ -78,6 +86,8 @@ class Zone {
   std::string name_ = "UTC";
   // Local times in [lo_, hi_) are unique and have offset off_ (µs).
   Micros lo_ = INT64_MIN, hi_ = INT64_MAX, off_ = 0;
+  // Instants in [utc_lo_, utc_hi_) have offset utc_off_ (µs).
+  Micros utc_lo_ = INT64_MIN, utc_hi_ = INT64_MAX, utc_off_ = 0;
   int64_t lookups_ = 0;
 };
 

@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(period_labels) {
 }
 
 BOOST_AUTO_TEST_CASE(local_days_across_daylight_saving_changes) {
-  LocalCalendar cal;
+  Zone cal;
   std::string err;
   BOOST_REQUIRE_MESSAGE(cal.load("America/Toronto", &err), err);
   const auto day = [&](std::string_view t) { return period_label(cal.local_day(utc(t)), Period::day); };
@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(local_days_across_daylight_saving_changes) {
   BOOST_TEST(day("2026-03-08T04:59:59Z") == "2026-03-07");
   BOOST_TEST(!cal.load("Mars/Olympus", &err));
   BOOST_TEST(err.find("unknown time zone 'Mars/Olympus'") != std::string::npos);
-  LocalCalendar u;
+  Zone u;
   BOOST_REQUIRE(u.load("UTC", &err));
   BOOST_TEST(period_label(u.local_day(utc("2026-03-08T04:59:59Z")), Period::day) == "2026-03-08");
   BOOST_TEST(period_label(u.local_day(utc("1969-12-31T23:59:59Z")), Period::day) == "1969-12-31");
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(mix_by_local_day_in_toronto) {
 {"id":"d","channel":"web","start":"2026-03-09T04:30:00Z","service":"t"}
 )",
              &ds);
-  LocalCalendar cal;
+  Zone cal;
   std::string err;
   BOOST_REQUIRE(cal.load("America/Toronto", &err));
   const std::vector<MixRow> rows = compute_mix(ds, Period::day, &cal);
@@ -138,7 +138,7 @@ BOOST_AUTO_TEST_CASE(mix_by_local_day_in_toronto) {
   is(6, "2026-03-09", "t", Channel::web, 1, 0, {1, 1}, {1, 1});
   is(7, "2026-03-09", "(all)", Channel::web, 1, 0, {1, 1}, {1, 1});
   // In UTC, a and b share the 8th; c and d the 9th.
-  LocalCalendar u;
+  Zone u;
   BOOST_REQUIRE(u.load("UTC", &err));
   const std::vector<MixRow> in_utc = compute_mix(ds, Period::month, &u);
   BOOST_REQUIRE(in_utc.size() == 5u);  // s: phone, web; t: web; (all): phone, web
