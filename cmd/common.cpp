@@ -248,8 +248,7 @@ int read_records(std::string_view tool, const std::vector<InputFile>& files, con
     }
   };
   if (dataset != nullptr)
-    sink.ahead = [dataset](const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
-                           int step) { dataset->prefetch(r, ids, step); };
+    sink.ahead = [dataset](const RawContact& r, int step) { dataset->prefetch(r, step); };
   const bool complete = read_canonical(paths, opts.threads > 0 ? opts.threads : default_threads(), sink);
   progress.clear();
   if (!complete) return kExitRejected;

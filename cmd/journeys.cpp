@@ -27,7 +27,6 @@ class JourneyWriter {
  public:
   JourneyWriter(const Dataset& ds, const Ranks& ranks, bool text, bool keys, Output& out)
       : ds_(ds), ranks_(ranks), text_(text), keys_(keys), out_(out), block_(std::make_unique<Block>()) {}
-  ~JourneyWriter() { finish(); }
 
   void add_episode(const Episode& e) { block_->episodes.push_back(e); }
   void add_outbound(uint32_t contact) { block_->outbound.push_back(contact); }
@@ -39,7 +38,7 @@ class JourneyWriter {
     if (b.lines.size() >= kBlockLines) submit();
   }
 
-  // Writes out every line not yet written.
+  // Writes out every line not yet written: call it once, at the end.
   void finish() {
     if (!block_->lines.empty()) submit();
     while (!pending_.empty()) take();

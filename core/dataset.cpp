@@ -114,7 +114,7 @@ bool Dataset::before(const Contact& a, const Contact& b) const {
 }
 
 std::string_view CustomerKeys::view(uint32_t id) const {
-  if (offsets_.empty()) {
+  std::call_once(written_, [this] {
     offsets_.reserve(labels_.size() + 1);
     offsets_.push_back(0);
     for (const uint32_t node : labels_) {
@@ -122,7 +122,7 @@ std::string_view CustomerKeys::view(uint32_t id) const {
       arena_.insert(arena_.end(), key.begin(), key.end());
       offsets_.push_back(arena_.size());
     }
-  }
+  });
   return {arena_.data() + offsets_[id], static_cast<size_t>(offsets_[id + 1] - offsets_[id])};
 }
 

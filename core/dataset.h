@@ -10,7 +10,7 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,7 +39,8 @@ struct Contact {
 // The customers of a run, numbered 0, 1, ... in order of first appearance
 // among the contacts. Each stands for the node naming its component in the
 // linker; its key (Linker::key_text, an HMAC when hashing) is written out
-// only when first asked for, all at once: stats never asks.
+// only when first asked for, all at once (once, whichever thread asks
+// first): stats never asks.
 class CustomerKeys {
  public:
   uint32_t size() const { return static_cast<uint32_t>(labels_.size()); }
@@ -49,6 +50,7 @@ class CustomerKeys {
   friend class Dataset;
   const Linker* linker_ = nullptr;
   std::vector<uint32_t> labels_;  // customer -> its linker node
+  mutable std::once_flag written_;
   mutable std::vector<char> arena_;
   mutable std::vector<uint64_t> offsets_;
 };
@@ -63,13 +65,12 @@ class Dataset {
   // grow once rather than by doubling (each doubling briefly holds the old
   // and the new array: the peak of memory). Pages not written cost nothing.
   void reserve(size_t records);
-  // A hint that a record comes soon, its identifiers given apart (see
-  // Interner::prefetch): lets the reader hide the cache misses of add().
-  void prefetch(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
-                int step) const {
+  // A hint that a record comes soon, carrying the hashes the parsing thread
+  // made (RawContact::customer_hash...): lets the reader hide the cache
+  // misses of add().
+  void prefetch(const RawContact& r, int step) const {
     if (r.conversation_hash != 0) conversations.prefetch_hash(r.conversation_hash, step);
-    else if (r.has_conversation && !r.conversation.empty()) conversations.prefetch(r.conversation, step);
-    linker.prefetch(r, ids, step);
+    linker.prefetch(r, step);
   }
   // Links identifiers, assigns customers, merges legs and drops the
   // merged-away ones. Call once, after the last add.

@@ -15,8 +15,6 @@ template <typename Names>
 std::vector<uint32_t> ranks_by_name(const Names& in, int threads) {
   std::vector<uint32_t> ids(in.size());
   std::iota(ids.begin(), ids.end(), 0u);
-  if (ids.empty()) return {};
-  in.view(0);  // customer keys are written out on first use: before the threads
   parallel_sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) { return in.view(a) < in.view(b); }, threads);
   std::vector<uint32_t> rank(in.size());
   for (uint32_t r = 0; r < ids.size(); ++r) rank[ids[r]] = r;

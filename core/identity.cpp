@@ -376,33 +376,11 @@ void Linker::hash_names(const RawContact& r, std::span<const std::pair<std::stri
   }
 }
 
-void Linker::prefetch(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
-                      int step) const {
-  if (r.id_hashes.size() == ids.size()) {
-    // Hashed by the parsing thread: the very slots add() will look at.
-    if (r.customer_hash != 0) names_.prefetch_hash(r.customer_hash, step);
-    for (size_t i = 0; i < ids.size(); ++i) {
-      if (i < 64 && (r.raw_phones >> i & 1) != 0) raw_phones_.prefetch_hash(r.id_hashes[i], step);
-      else names_.prefetch_hash(r.id_hashes[i], step);
-    }
-    return;
-  }
-  // The names make_node will intern, near enough: as written (trimmed),
-  // neither lower-cased nor through libphonenumber. A wrong guess only
-  // loads a line for nothing.
-  char name[128];
-  auto hint = [&](std::string_view kind, std::string_view value) {
-    if (kind.size() + 1 + value.size() > sizeof name) return;
-    std::memcpy(name, kind.data(), kind.size());
-    name[kind.size()] = '\0';
-    std::memcpy(name + kind.size() + 1, value.data(), value.size());
-    names_.prefetch(std::string_view(name, kind.size() + 1 + value.size()), step);
-  };
-  if (r.has_customer) hint("", trim_blanks(r.customer));
-  for (const auto& [kind, value] : ids) {
-    const std::string_view v = trim_blanks(value);
-    if (kind == "phone" && !is_e164(v)) raw_phones_.prefetch(v, step);
-    else hint(kind, v);
+void Linker::prefetch(const RawContact& r, int step) const {
+  if (r.customer_hash != 0) names_.prefetch_hash(r.customer_hash, step);
+  for (size_t i = 0; i < r.id_hashes.size(); ++i) {
+    if (i < 64 && (r.raw_phones >> i & 1) != 0) raw_phones_.prefetch_hash(r.id_hashes[i], step);
+    else names_.prefetch_hash(r.id_hashes[i], step);
   }
 }
 

@@ -99,10 +99,9 @@ class Linker {
   // RawContact). `buf` is scratch space.
   static void hash_names(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
                          uint64_t* customer, uint64_t* ids_out, uint64_t* raw_phones, std::string* buf);
-  // A hint that a record with this key and these identifiers comes soon
-  // (Interner::prefetch, `step` 0 to 2). Changes nothing.
-  void prefetch(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
-                int step) const;
+  // A hint that a record comes soon, with the hashes hash_names made for it
+  // (Interner::prefetch_hash, `step` 0 to 2). Changes nothing.
+  void prefetch(const RawContact& r, int step) const;
   uint32_t records() const { return static_cast<uint32_t>(begin_.size() - 1); }
   // Room for about `records` records in all (see Dataset::reserve).
   void reserve(size_t records);

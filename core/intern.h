@@ -27,12 +27,12 @@ class Interner {
   uint32_t intern(std::string_view s, uint64_t hash, bool* added);
   // The id of s, or kNone.
   uint32_t find(std::string_view s) const;
-  // A hint that s will be interned soon: starts loading what intern(s) will
-  // read, one level deeper at each step (0: its slot; 1: the offsets of the
-  // string the slot holds, if its tag matches; 2: that string's bytes).
-  // Call with step 0, then 1, then 2, a few records apart: by the time
-  // intern(s) runs, its cache misses are behind it. Changes nothing.
-  void prefetch(std::string_view s, int step) const { prefetch_hash(hash_bytes(s), step); }
+  // A hint that the string hashing to `hash` (hash_bytes) will be interned
+  // soon: starts loading what intern will read, one level deeper at each
+  // step (0: its slot; 1: the offsets of the string the slot holds, if its
+  // tag matches; 2: that string's bytes). Call with step 0, then 1, then 2,
+  // a few records apart: by the time intern runs, its cache misses are
+  // behind it. Changes nothing.
   void prefetch_hash(uint64_t hash, int step) const {
     const auto tag = static_cast<uint32_t>(hash >> 32);
     const Slot* slot = &slots_[home(tag)];

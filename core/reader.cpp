@@ -215,17 +215,9 @@ bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec) {
     sink.open_failed(b.file, b.error);
   } else {
     const auto ahead = [&](size_t k, int step) {
-      if (k >= b.records.size()) return;
-      const auto [first, end] = b.id_ranges[k];
-      sink.ahead(b.records[k], std::span(b.ids).subspan(first, end - first), step);
+      if (k < b.records.size()) sink.ahead(b.records[k], step);
     };
     constexpr size_t kAhead = 32;  // records; the steps go at kAhead, kAhead / 2, kAhead / 4
-    if (sink.ahead)
-      for (size_t k = 0; k < kAhead && k < b.records.size(); ++k) {
-        if (k >= kAhead / 2) ahead(k, 0);
-        else if (k >= kAhead / 4) ahead(k, 1);
-        else ahead(k, 2);
-      }
     for (size_t i = 0; i < b.lines.size(); ++i) {
       const Batch::Outcome o = b.outcomes[i];
       if (o.kind == Batch::kBlank) continue;

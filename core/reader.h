@@ -15,7 +15,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,11 +37,10 @@ struct RecordSink {
   // Bytes of input consumed so far, after each batch (may be left empty).
   std::function<void(int64_t bytes)> progress;
   // May be left empty. Called for records a little ahead of the one being
-  // handed out, three times each with `step` 0, 1, 2 (the identifiers are
-  // given apart): what Dataset::prefetch takes, to start loading what
-  // `record` will touch.
-  std::function<void(const RawContact&, std::span<const std::pair<std::string_view, std::string_view>>, int step)>
-      ahead;
+  // handed out, three times each with `step` 0, 1, 2: what Dataset::prefetch
+  // takes, to start loading what `record` will touch. The record carries
+  // its hashes (RawContact::id_hashes...) but not its identifiers.
+  std::function<void(const RawContact&, int step)> ahead;
 };
 
 // Lines cut per batch: large enough that handing batches over costs nothing,
