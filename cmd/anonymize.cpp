@@ -35,9 +35,7 @@ struct AnonymizeOptions {
   std::vector<std::string> keep;
   std::string region = "CA";
   std::string output;
-  int64_t max_errors = 0;
-  int threads = 0;
-  bool quiet = false;
+  ReadOptions read;
 };
 
 // The key as configure_linker reads it for --hash-key: the file's bytes
@@ -173,7 +171,7 @@ int run_anonymize(const AnonymizeOptions& o) {
   bool stopped = false;
   std::string line;
   const int status = read_records(
-      kTool, files, {o.max_errors, o.threads, o.quiet},
+      kTool, files, o.read,
       [&](const RawContact& r) {
         anonymizer.rewrite(r, &line);
         out.write(line);
@@ -191,7 +189,7 @@ int run_anonymize(const AnonymizeOptions& o) {
     if (!out.reader_gone()) say(kTool, o.output.empty() ? err : fmt::format("{}: {}", o.output, err));
     return kExitIo;
   }
-  if (!o.quiet) {
+  if (!o.read.quiet) {
     say(kTool, fmt::format("read {}, accepted {}, rejected {}", read, read - rejected, rejected));
     say(kTool, fmt::format("pseudonymised customer keys {}, identifiers {}; dropped identifiers {} (junk, or not a "
                            "phone number in region {})",
@@ -212,11 +210,7 @@ std::function<int()> setup_anonymize(CLI::App& app) {
   app.add_option("--region", o->region, "default region of phone numbers not written in E.164 (ISO 3166)")
       ->capture_default_str();
   app.add_option("-o,--output", o->output, "write to FILE (atomically) instead of standard output");
-  app.add_option("--max-errors", o->max_errors, "stop after N rejected records (0: never)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  add_threads_option(app, o->threads);
-  app.add_flag("-q,--quiet", o->quiet, "no summary lines on standard error");
+  add_read_options(app, o->read);
   add_audit_options(app);
   return [o] { return run_anonymize(*o); };
 }

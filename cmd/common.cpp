@@ -39,11 +39,7 @@ void add_compute_options(CLI::App& app, ComputeOptions& o, std::vector<std::stri
   app.add_flag("--any-service", o.any_service, "one sequence per customer across services");
   app.add_option("-f,--format", o.format, "output format")->check(CLI::IsMember(formats))->capture_default_str();
   app.add_option("-o,--output", o.output, "write to FILE (atomically) instead of standard output");
-  app.add_option("--max-errors", o.max_errors, "stop after N rejected records (0: never)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  add_threads_option(app, o.threads);
-  app.add_flag("-q,--quiet", o.quiet, "no summary lines on standard error");
+  add_read_options(app, o.read);
   add_link_options(app, o.link);
 }
 
@@ -133,9 +129,13 @@ void print_link_summary(std::string_view tool, const LinkFlags& o, const Dataset
   if (dropped.size() > kShown) say(tool, fmt::format("... and {} more dropped identifiers", dropped.size() - kShown));
 }
 
-void add_threads_option(CLI::App& app, int& threads) {
-  app.add_option("-j,--threads", threads, "parse with N threads (default: every core; results never depend on it)")
+void add_read_options(CLI::App& app, ReadOptions& o) {
+  app.add_option("--max-errors", o.max_errors, "stop after N rejected records (0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("-j,--threads", o.threads, "parse with N threads (default: every core; results never depend on it)")
       ->check(CLI::Range(1, 1024));
+  app.add_flag("-q,--quiet", o.quiet, "no summary lines on standard error");
 }
 
 namespace {
@@ -270,13 +270,13 @@ int load(std::string_view tool, const ComputeOptions& o, Loaded* out) {
   out->params.any_service = o.any_service;
 
   if (const int status = configure_linker(tool, o.link, &out->ds.linker); status != kExitOk) return status;
-  out->ds.threads = o.threads > 0 ? o.threads : default_threads();
+  out->ds.threads = o.read.threads > 0 ? o.read.threads : default_threads();
 
   std::vector<InputFile> files;
   for (const std::string& f : o.files) files.push_back({f, f});
   if (files.empty()) files.push_back({"-", "-"});
   bool stopped = false;
-  const int status = read_records(tool, files, {o.max_errors, o.threads, o.quiet}, [&](const RawContact& r) { out->ds.add(r); },
+  const int status = read_records(tool, files, o.read, [&](const RawContact& r) { out->ds.add(r); },
                                   &out->read, &out->rejected, &stopped, &out->ds);
   if (stopped) {
     say(tool, fmt::format("stopping after {} rejected records (--max-errors); no output written", out->rejected));
@@ -309,7 +309,7 @@ int load(std::string_view tool, const ComputeOptions& o, Loaded* out) {
 }
 
 void print_summary(std::string_view tool, const ComputeOptions& o, const Loaded& in) {
-  if (o.quiet) return;
+  if (o.read.quiet) return;
   const Dataset& ds = in.ds;
   say(tool, fmt::format("read {}, accepted {}, rejected {}, duplicates {}", in.read, ds.accepted, in.rejected,
                         ds.duplicates));

@@ -75,10 +75,10 @@ struct InputFile {
 struct ReadOptions {
   int64_t max_errors = 0;  // stop after this many rejected records (0: never)
   int threads = 0;         // parsing threads (0: every core)
-  bool quiet = false;      // no progress line
+  bool quiet = false;      // no progress line (nor summary lines)
 };
-// -j/--threads.
-void add_threads_option(CLI::App& app, int& threads);
+// --max-errors, -j/--threads and -q/--quiet.
+void add_read_options(CLI::App& app, ReadOptions& o);
 int read_records(std::string_view tool, const std::vector<InputFile>& files, const ReadOptions& opts,
                  const std::function<void(const RawContact&)>& add, int64_t* read, int64_t* rejected,
                  bool* stopped, Dataset* dataset = nullptr);
@@ -92,9 +92,7 @@ struct ComputeOptions {
   std::string format;
   std::string output;
   bool any_service = false;
-  bool quiet = false;
-  int64_t max_errors = 0;
-  int threads = 0;
+  ReadOptions read;
   LinkFlags link;
 };
 void add_compute_options(CLI::App& app, ComputeOptions& o, std::vector<std::string> formats);

@@ -17,7 +17,7 @@ std::function<int()> setup_handle(CLI::App& app) {
     const int status = load("handle", *o, &in);
     if (!in.complete) return status;
     const HandleReport r = compute_handle(in.ds);
-    if (!o->quiet) {
+    if (!o->read.quiet) {
       const HandleRow& all = r.rows.back();
       say("handle", fmt::format("read {}, accepted {}, rejected {}, duplicates {}", in.read, in.ds.accepted,
                                 in.rejected, in.ds.duplicates));

@@ -26,9 +26,7 @@ struct LinkOptions {
   std::vector<std::string> files;
   LinkFlags link;
   std::string output;
-  int64_t max_errors = 0;
-  int threads = 0;
-  bool quiet = false;
+  ReadOptions read;
 };
 
 // Copies `path` ("-": standard input) to an unlinked temporary file; returns
@@ -125,7 +123,7 @@ int run_link(const LinkOptions& o) {
   Dataset ds;
   if (const int status = configure_linker(kTool, o.link, &ds.linker); status != kExitOk) return status;
   ds.keep_record_customers = true;
-  ds.threads = o.threads > 0 ? o.threads : default_threads();
+  ds.threads = o.read.threads > 0 ? o.read.threads : default_threads();
 
   // Standard input and anything else that cannot be read twice is spooled.
   std::vector<InputFile> files;
@@ -156,7 +154,7 @@ int run_link(const LinkOptions& o) {
 
   int64_t read = 0, rejected = 0;
   bool stopped = false;
-  const int status = read_records(kTool, files, {o.max_errors, o.threads, o.quiet}, [&](const RawContact& r) { ds.add(r); }, &read, &rejected,
+  const int status = read_records(kTool, files, o.read, [&](const RawContact& r) { ds.add(r); }, &read, &rejected,
                             &stopped, &ds);
   if (stopped) {
     say(kTool, fmt::format("stopping after {} rejected records (--max-errors); no output written", rejected));
@@ -170,7 +168,7 @@ int run_link(const LinkOptions& o) {
 
   int64_t unidentified = 0;
   for (const uint32_t c : ds.record_customers) unidentified += c == kNone;
-  if (!o.quiet) {
+  if (!o.read.quiet) {
     say(kTool, fmt::format("read {}, accepted {}, rejected {}, duplicates {}", read, ds.accepted, rejected,
                            ds.duplicates));
     print_link_summary(kTool, o.link, ds, ds.accepted, unidentified);
@@ -229,11 +227,7 @@ std::function<int()> setup_link(CLI::App& app) {
   app.add_option("FILE", o->files, "canonical NDJSON inputs; none or - reads standard input");
   add_link_options(app, o->link);
   app.add_option("-o,--output", o->output, "write to FILE (atomically) instead of standard output");
-  app.add_option("--max-errors", o->max_errors, "stop after N rejected records (0: never)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  add_threads_option(app, o->threads);
-  app.add_flag("-q,--quiet", o->quiet, "no summary lines on standard error");
+  add_read_options(app, o->read);
   return [o] { return run_link(*o); };
 }
 

@@ -32,7 +32,7 @@ std::function<int()> setup_mix(CLI::App& app) {
     Loaded in;
     const int status = load("mix", *o, &in);
     if (!in.complete) return status;
-    if (!o->quiet) {
+    if (!o->read.quiet) {
       say("mix", fmt::format("read {}, accepted {}, rejected {}, duplicates {}", in.read, in.ds.accepted,
                              in.rejected, in.ds.duplicates));
       say("mix", fmt::format("contacts {} (legs merged {}); period {}, time zone {}", in.ds.contacts.size(),

@@ -58,7 +58,7 @@ std::function<int()> setup_stats(CLI::App& app) {
     const int status = load("stats", *o, &in);
     if (!in.complete) return status;
     print_summary("stats", *o, in);
-    if (!o->quiet && !costs_file->empty()) {
+    if (!o->read.quiet && !costs_file->empty()) {
       // The prices used belong with the parameters: an auditor reruns with them.
       std::string set, unset;
       for (int k = 0; k < kChannelCount; ++k) {
