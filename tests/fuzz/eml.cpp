@@ -3,12 +3,5 @@
 #include "tests/fuzz/fuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const parcours::IngestOptions options = [] {
-    parcours::IngestOptions o;
-    // Mail from and to the agency's own domain decides the direction.
-    o.ours = {"exemple.gouv.qc.ca"};
-    o.tz = "America/Montreal";
-    return o;
-  }();
-  return parcours::fuzz::run_format("eml", options, parcours::fuzz::view(data, size));
+  return parcours::fuzz::run_format("eml", parcours::fuzz::mail_options(), parcours::fuzz::view(data, size));
 }

@@ -137,6 +137,18 @@ inline const FormatInfo& format_named(std::string_view name) {
   std::abort();
 }
 
+// The options of the mail readers (mbox, eml): mail from and to the
+// agency's own domain decides the direction; dates without a zone are local.
+inline const IngestOptions& mail_options() {
+  static const IngestOptions options = [] {
+    IngestOptions o;
+    o.ours = {"exemple.gouv.qc.ca"};
+    o.tz = "America/Montreal";
+    return o;
+  }();
+  return options;
+}
+
 // Runs the reader of `format` on `data` written to a file.
 inline int run_format(std::string_view format, const IngestOptions& options, std::string_view data) {
   static ScratchFile file("input");

@@ -7,13 +7,7 @@ using namespace parcours;
 
 namespace {
 
-// SPEC §6.
-constexpr const char* kWorked = R"({"id":"1","channel":"web","start":"2026-03-01T09:00:00Z","service":"credit-impot","customer":"A"}
-{"id":"2","channel":"phone","start":"2026-03-01T10:00:00Z","service":"credit-impot","customer":"A"}
-{"id":"3","channel":"phone","start":"2026-03-09T10:00:00Z","service":"credit-impot","customer":"A"}
-{"id":"4","channel":"email","start":"2026-03-20T08:00:00Z","service":"credit-impot","customer":"A"}
-{"id":"5","channel":"phone","start":"2026-03-27T08:00:00Z","service":"credit-impot","customer":"A"}
-)";
+using test::kWorked;
 
 Params params(const char* as_of = nullptr, const char* window = "7d") {
   Params p;

@@ -12,6 +12,15 @@
 
 namespace parcours::test {
 
+// The worked example of SPEC §6: one customer, five contacts of one service.
+inline constexpr const char* kWorked =
+    R"({"id":"1","channel":"web","start":"2026-03-01T09:00:00Z","service":"credit-impot","customer":"A"}
+{"id":"2","channel":"phone","start":"2026-03-01T10:00:00Z","service":"credit-impot","customer":"A"}
+{"id":"3","channel":"phone","start":"2026-03-09T10:00:00Z","service":"credit-impot","customer":"A"}
+{"id":"4","channel":"email","start":"2026-03-20T08:00:00Z","service":"credit-impot","customer":"A"}
+{"id":"5","channel":"phone","start":"2026-03-27T08:00:00Z","service":"credit-impot","customer":"A"}
+)";
+
 // Parses every line of `ndjson`; returns the problems of rejected lines.
 inline std::vector<FieldError> load(const std::string& ndjson, Dataset* ds, bool finish = true) {
   RecordParser parser(RecordParser::Mode::kFirstError);
