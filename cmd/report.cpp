@@ -177,8 +177,7 @@ class Report {
     return format_number(Ratio{u, scale}, digits, lang_);
   }
   std::string local_date(Micros t) const {
-    const Date d = date_from_days(zone_->local_day(t));
-    return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+    return period_label(zone_->local_day(t), Period::day);
   }
   std::string window_words() const {
     const std::string w = format_window(in_.params.window);

@@ -17,13 +17,6 @@ enum class Period : uint8_t { day, week, month, quarter };
 bool parse_period(std::string_view s, Period* out);
 std::string_view period_name(Period p);
 
-// A proleptic Gregorian date.
-struct Date {
-  int64_t year;
-  unsigned month, day;
-};
-Date date_from_days(int64_t days);  // days since 1970-01-01
-
 // The first day (days since 1970-01-01) of the period holding `days`, and its
 // label: `2026-03-01`, `2026-W09` (ISO 8601 week, Monday to Sunday, numbered
 // in the year its Thursday falls in), `2026-03`, `2026-Q1`. Labels of one
