@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <thread>
 
 #include "core/parallel.h"
 
@@ -114,16 +115,32 @@ bool Dataset::before(const Contact& a, const Contact& b) const {
 }
 
 std::string_view CustomerKeys::view(uint32_t id) const {
-  std::call_once(written_, [this] {
-    offsets_.reserve(labels_.size() + 1);
-    offsets_.push_back(0);
-    for (const uint32_t node : labels_) {
-      const std::string key = linker_->key_text(node);
-      arena_.insert(arena_.end(), key.begin(), key.end());
-      offsets_.push_back(arena_.size());
+  std::call_once(written_, [this] { write(); });
+  size_t k = first_.size() - 1;
+  while (id < first_[k]) --k;
+  const uint64_t begin = id == first_[k] ? 0 : ends_[id - 1];
+  return std::string_view(arenas_[k]).substr(begin, ends_[id] - begin);
+}
+
+void CustomerKeys::write() const {
+  const size_t n = labels_.size();
+  const size_t parts = n < kParallelSortMin ? 1 : static_cast<size_t>(std::max(1, threads_));
+  first_.resize(parts);
+  arenas_.resize(parts);
+  ends_.resize(n);
+  auto write_part = [this, n, parts](size_t k) {
+    const size_t begin = n * k / parts, end = n * (k + 1) / parts;
+    first_[k] = static_cast<uint32_t>(begin);
+    std::string& arena = arenas_[k];
+    for (size_t i = begin; i < end; ++i) {
+      linker_->append_key_text(labels_[i], &arena);
+      ends_[i] = arena.size();
     }
-  });
-  return {arena_.data() + offsets_[id], static_cast<size_t>(offsets_[id + 1] - offsets_[id])};
+  };
+  std::vector<std::thread> helpers;
+  for (size_t k = 1; k < parts; ++k) helpers.emplace_back(write_part, k);
+  write_part(0);
+  for (std::thread& t : helpers) t.join();
 }
 
 // Customers are numbered by label node: a vector lookup, where interning
@@ -142,6 +159,7 @@ uint32_t Dataset::customer_of_node(uint32_t node) {
 }
 
 void Dataset::finish() {
+  customers.threads_ = threads;
   drop_duplicates();
   for (const Contact& c : contacts) latest_start = std::max(latest_start, c.start);
 

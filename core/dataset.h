@@ -48,11 +48,18 @@ class CustomerKeys {
 
  private:
   friend class Dataset;
+  void write() const;
   const Linker* linker_ = nullptr;
+  int threads_ = 1;
   std::vector<uint32_t> labels_;  // customer -> its linker node
   mutable std::once_flag written_;
-  mutable std::vector<char> arena_;
-  mutable std::vector<uint64_t> offsets_;
+  // The keys are written by up to threads_ threads, each a range of
+  // customers into an arena of its own: part k holds customers from
+  // first_[k] on, key i at [ends_[i - 1], ends_[i]) of its part's arena
+  // (0 for the first of a part).
+  mutable std::vector<uint32_t> first_;
+  mutable std::vector<std::string> arenas_;
+  mutable std::vector<uint64_t> ends_;
 };
 
 class Dataset {

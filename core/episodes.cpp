@@ -1,25 +1,12 @@
 #include "core/episodes.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "core/parallel.h"
 
 namespace parcours {
 
 namespace {
-
-// Rank of each interned string (or customer key) in byte order of the strings.
-// Names are distinct, so the order is total.
-template <typename Names>
-std::vector<uint32_t> ranks_by_name(const Names& in, int threads) {
-  std::vector<uint32_t> ids(in.size());
-  std::iota(ids.begin(), ids.end(), 0u);
-  parallel_sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) { return in.view(a) < in.view(b); }, threads);
-  std::vector<uint32_t> rank(in.size());
-  for (uint32_t r = 0; r < ids.size(); ++r) rank[ids[r]] = r;
-  return rank;
-}
 
 struct Key {
   uint64_t group;  // customer << 32 | service
@@ -30,7 +17,8 @@ struct Key {
 }  // namespace
 
 Ranks::Ranks(const Dataset& ds)
-    : customer(ranks_by_name(ds.customers, ds.threads)), service(ranks_by_name(ds.services, 1)) {}
+    : customer(ranks_in_byte_order(ds.customers.size(), [&](uint32_t i) { return ds.customers.view(i); }, ds.threads)),
+      service(ranks_in_byte_order(ds.services.size(), [&](uint32_t i) { return ds.services.view(i); }, 1)) {}
 
 std::vector<uint32_t> scan_order(const Dataset& ds, const Params& p, const Ranks* ranks, Direction direction) {
   const bool by_service = direction == Direction::in && !p.any_service;

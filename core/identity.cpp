@@ -612,16 +612,24 @@ uint32_t Linker::key_twin(uint32_t node) const {
 }
 
 std::string Linker::key_text(uint32_t node) const {
+  std::string key;
+  append_key_text(node, &key);
+  return key;
+}
+
+void Linker::append_key_text(uint32_t node, std::string* out) const {
   const std::string_view name = names_.view(node);
   const size_t nul = name.find('\0');
-  std::string key;
+  const size_t at = out->size();
   if (nul == 0) {
-    key.assign(name.substr(1));
+    out->append(name.substr(1));
   } else {
-    key.assign(name);
-    key[nul] = ':';
+    out->append(name);
+    (*out)[at + nul] = ':';
   }
-  return hash_key_.empty() ? key : hmac_sha256_hex(hash_key_, key);
+  if (hash_key_.empty()) return;
+  const std::string mac = hmac_sha256_hex(hash_key_, std::string_view(*out).substr(at));
+  out->replace(at, std::string::npos, mac);
 }
 
 std::vector<DroppedId> Linker::dropped() const {

@@ -119,6 +119,8 @@ class Linker {
   // The customer key a node names: the known key, or KIND:VALUE; hashed
   // when a hash key is set.
   std::string key_text(uint32_t node) const;
+  // The same, appended to *out. Safe to call from several threads at once.
+  void append_key_text(uint32_t node, std::string* out) const;
   uint32_t node_count() const { return names_.size(); }
   // The other node whose key_text is the same as `node`'s: a known key
   // written KIND:VALUE and the identifier KIND, VALUE. Both may name

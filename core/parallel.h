@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -62,6 +65,65 @@ void for_each_merged(It first, It mid, It last, Less less, F&& f) {
   }
   while (a != mid) f(*a++);
   while (b != last) f(*b++);
+}
+
+// The rank of each of n distinct strings view(0) ... view(n - 1) in byte
+// order. Sorting 8-byte chunks of them as integers keeps the comparisons in
+// the cache: a string is read again only while it ties with another.
+template <typename View>
+std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads);
+
+namespace detail {
+
+// Up to 8 bytes of `s` from `at`, big-endian, zero-padded: chunks compare
+// as integers in the order the bytes do.
+inline uint64_t chunk_at(std::string_view s, size_t at) {
+  if (at + 8 <= s.size()) {
+    uint64_t v;
+    std::memcpy(&v, s.data() + at, 8);
+    return __builtin_bswap64(v);
+  }
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) v = v << 8 | (at + i < s.size() ? static_cast<unsigned char>(s[at + i]) : 0u);
+  return v;
+}
+
+struct Chunk {
+  uint64_t bytes;
+  uint32_t id;
+};
+
+// Orders [first, last), strings equal in their first `depth` bytes, by the
+// rest: by the next 8 bytes, then each run of equal chunks further. In a
+// run, the strings that end within the chunk differ from each other only by
+// trailing zero bytes, so the shorter comes first; they precede the longer
+// ones, which the padding made equal to them.
+template <typename View>
+void sort_chunks(const View& view, Chunk* first, Chunk* last, size_t depth, int threads) {
+  parallel_sort(first, last, [](const Chunk& a, const Chunk& b) { return a.bytes < b.bytes; }, threads);
+  for (Chunk* run = first; run != last;) {
+    Chunk* end = run + 1;
+    while (end != last && end->bytes == run->bytes) ++end;
+    if (end - run > 1) {
+      Chunk* longer = std::partition(run, end, [&](const Chunk& c) { return view(c.id).size() <= depth + 8; });
+      std::sort(run, longer, [&](const Chunk& a, const Chunk& b) { return view(a.id).size() < view(b.id).size(); });
+      for (Chunk* c = longer; c != end; ++c) c->bytes = chunk_at(view(c->id), depth + 8);
+      if (end - longer > 1) sort_chunks(view, longer, end, depth + 8, 1);
+    }
+    run = end;
+  }
+}
+
+}  // namespace detail
+
+template <typename View>
+std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads) {
+  std::vector<detail::Chunk> keys(n);
+  for (uint32_t i = 0; i < n; ++i) keys[i] = {detail::chunk_at(view(i), 0), i};
+  detail::sort_chunks(view, keys.data(), keys.data() + n, 0, threads);
+  std::vector<uint32_t> rank(n);
+  for (uint32_t r = 0; r < n; ++r) rank[keys[r].id] = r;
+  return rank;
 }
 
 }  // namespace parcours

@@ -1,5 +1,9 @@
+#include <algorithm>
 #include <cstdint>
 #include <random>
+#include <set>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
@@ -34,6 +38,36 @@ BOOST_AUTO_TEST_CASE(parallel_sort_matches_std_sort) {
         for_each_merged(halves.begin(), mid, halves.end(), less, [&](const E& e) { merged.push_back(e); });
         BOOST_TEST((merged == want));
       }
+    }
+  }
+}
+
+// Ranks in byte order equal those of std::sort on the strings, for strings
+// that share long prefixes, are prefixes of each other, hold zero bytes or
+// bytes above 0x7f, on one thread and on several over a range long enough
+// to be split.
+BOOST_AUTO_TEST_CASE(ranks_in_byte_order_match_string_order) {
+  std::mt19937 rng(11);
+  for (const uint32_t n : {0u, 1u, 7u, 2000u, 150000u}) {
+    std::vector<std::string> s;
+    std::set<std::string> seen;
+    const std::string prefixes[] = {"", "email:", "email:someone.with.a.long.name@", std::string("a\0b", 3)};
+    while (s.size() < n) {
+      std::string v = prefixes[rng() % 4];
+      const size_t len = rng() % 20;
+      for (size_t i = 0; i < len; ++i) {
+        const uint32_t pick = rng() % 10;
+        v.push_back(pick == 0 ? '\0' : pick == 1 ? static_cast<char>(0xe9) : static_cast<char>('a' + rng() % 3));
+      }
+      if (seen.insert(v).second) s.push_back(v);
+    }
+    std::vector<uint32_t> want(n), by(n);
+    for (uint32_t i = 0; i < n; ++i) by[i] = i;
+    std::sort(by.begin(), by.end(), [&](uint32_t a, uint32_t b) { return s[a] < s[b]; });
+    for (uint32_t r = 0; r < n; ++r) want[by[r]] = r;
+    for (const int threads : {1, 2, 3}) {
+      const auto got = ranks_in_byte_order(n, [&](uint32_t i) { return std::string_view(s[i]); }, threads);
+      BOOST_TEST(got == want, "n=" << n << " threads=" << threads);
     }
   }
 }
