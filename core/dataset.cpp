@@ -194,12 +194,19 @@ void Dataset::finish() {
     }
     linker.resolve(list);
   }
+  // Each contact's label node on every thread, then customers numbered in
+  // order of first appearance on one.
+  parallel_for(contacts.size(), threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) contacts[i].customer = linker.customer_node(record_of_[i]);
+  });
   customer_of_label_.assign(linker.node_count(), kNone);
-  for (uint32_t i = 0; i < contacts.size(); ++i)
-    contacts[i].customer = customer_of_node(linker.customer_node(record_of_[i]));
+  for (Contact& c : contacts) c.customer = customer_of_node(c.customer);
   if (keep_record_customers) {
     record_customers.resize(linker.records());
-    for (uint32_t r = 0; r < linker.records(); ++r) record_customers[r] = customer_of_node(linker.customer_node(r));
+    parallel_for(record_customers.size(), threads, [&](size_t begin, size_t end) {
+      for (size_t r = begin; r < end; ++r) record_customers[r] = linker.customer_node(static_cast<uint32_t>(r));
+    });
+    for (uint32_t& c : record_customers) c = customer_of_node(c);
   }
 
   for (size_t i = 0; i < legs.size();) {

@@ -578,16 +578,33 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
     const uint32_t l = label_[r];
     if (l == kNone || (kind_[l] != 0 && less(n, l))) label_[r] = n;
   }
+  // From roots to every node: customer_node then reads one slot a node and
+  // writes nothing, so that several threads may call it.
+  BigVector<uint32_t> labels(n_nodes);
+  for (uint32_t n = 0; n < n_nodes; ++n) labels[n] = label_[find(n)];
+  label_ = std::move(labels);
+  parent_ = {};
+  rank_ = {};
 }
 
 uint32_t Linker::customer_node(uint32_t rec) const {
   const std::span<const uint32_t> ns(nodes_.data() + begin_[rec], begin_[rec + 1] - begin_[rec]);
   if (ns.empty()) return kNone;
-  if (kind_[ns[0]] == 0) return label_[find(ns[0])];
+  if (kind_[ns[0]] == 0) return label_[ns[0]];
+  // Usually every usable identifier is in one component: no need to find
+  // the first in canonical order, which compares names.
+  uint32_t label = kNone;
+  bool one = true;
+  for (const uint32_t n : ns) {
+    if (drop_[n] != DropReason::kNone) continue;
+    if (label == kNone) label = label_[n];
+    else one = one && label_[n] == label;
+  }
+  if (one) return label;
   uint32_t best = kNone;
   for (const uint32_t n : ns)
     if (drop_[n] == DropReason::kNone && (best == kNone || less(n, best))) best = n;
-  return best == kNone ? kNone : label_[find(best)];
+  return label_[best];
 }
 
 uint32_t Linker::key_twin(uint32_t node) const {

@@ -114,7 +114,8 @@ class Linker {
 
   // After resolve: the node naming record `rec`'s customer (its own key's,
   // else that of its first usable identifier in canonical order), or kNone
-  // when it has no key and no usable identifier.
+  // when it has no key and no usable identifier. Safe to call from several
+  // threads at once.
   uint32_t customer_node(uint32_t rec) const;
   // The customer key a node names: the known key, or KIND:VALUE; hashed
   // when a hash key is set.
@@ -157,7 +158,7 @@ class Linker {
   BigVector<DropReason> drop_;
   mutable BigVector<uint32_t> parent_;
   BigVector<uint8_t> rank_;
-  BigVector<uint32_t> label_;     // per root after resolve: the node naming the component
+  BigVector<uint32_t> label_;     // after resolve: the node naming each node's component
   Interner kinds_;                  // id 0 is "" (known keys)
   std::vector<uint32_t> kind_order_;  // canonical rank of each kind
 

@@ -67,6 +67,18 @@ void for_each_merged(It first, It mid, It last, Less less, F&& f) {
   while (b != last) f(*b++);
 }
 
+// Calls f(begin, end) on up to `threads` threads for ranges that together
+// cover [0, n) once, and returns when all are done. f must not depend on
+// the order of the ranges.
+template <typename F>
+void parallel_for(size_t n, int threads, F&& f) {
+  const size_t parts = n < kParallelSortMin ? 1 : static_cast<size_t>(std::max(1, threads));
+  std::vector<std::thread> helpers;
+  for (size_t k = 1; k < parts; ++k) helpers.emplace_back([&f, n, parts, k] { f(n * k / parts, n * (k + 1) / parts); });
+  f(size_t{0}, n / parts);
+  for (std::thread& t : helpers) t.join();
+}
+
 // The rank of each of n distinct strings view(0) ... view(n - 1) in byte
 // order. Sorting 8-byte chunks of them as integers keeps the comparisons in
 // the cache: a string is read again only while it ties with another.
