@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <numeric>
 #include <thread>
 
 #include "core/parallel.h"
@@ -24,10 +26,10 @@ void Dataset::add(const RawContact& r) {
   id_offsets_.push_back(id_arena_.size());
   c.service = r.has_service ? services.intern(r.service) : 0;
   c.customer = kNone;  // known once every record is in: finish() links
-  record_of_.push_back(linker.add(r));
-  c.conversation = !r.has_conversation || r.conversation.empty() ? kNone
-                   : r.conversation_hash != 0 ? conversations.intern(r.conversation, r.conversation_hash, nullptr)
-                                              : conversations.intern(r.conversation);
+  linker.add(r);        // record number contacts.size(), as the contact
+  conversation_.push_back(!r.has_conversation || r.conversation.empty() ? kNone
+                          : r.conversation_hash != 0 ? conversations.intern(r.conversation, r.conversation_hash, nullptr)
+                                                     : conversations.intern(r.conversation));
   c.channel = r.channel;
   c.direction = r.direction;
   c.outcome = r.outcome;
@@ -40,7 +42,7 @@ void Dataset::reserve(size_t records) {
   const size_t more = records - contacts.size();
   contacts.reserve(records);
   id_offsets_.reserve(records + 1);
-  record_of_.reserve(records);
+  conversation_.reserve(records);
   // Ids: as long on average as those so far, and some.
   const size_t per_id = contacts.empty() ? 16 : id_arena_.size() / contacts.size() + 2;
   id_arena_.reserve(id_arena_.size() + more * per_id);
@@ -52,19 +54,20 @@ void Dataset::reserve(size_t records) {
 // appearance, as if each duplicate had replaced its predecessor on arrival).
 // Equal hashes are only candidates: the ids themselves are compared.
 void Dataset::drop_duplicates() {
-  struct Entry {
-    uint64_t hash;
-    uint32_t index;
-  };
+  // One 8-byte entry a record: the high half of its hash, then its index,
+  // so that sorting the integers groups equal hashes in reading order.
   // Hashed here rather than as records come: the ids are read in the order
   // they were written, and the hashes need no room until now.
-  std::vector<Entry> byhash(contacts.size());
-  for (uint32_t i = 0; i < contacts.size(); ++i)
-    byhash[i] = {hash_bytes(id(contacts[i])) ^ (static_cast<uint64_t>(contacts[i].channel) * 0x9e3779b97f4a7c15ull), i};
-  const auto less = [](const Entry& a, const Entry& b) { return a.hash != b.hash ? a.hash < b.hash : a.index < b.index; };
+  std::vector<uint64_t> byhash(contacts.size());
+  for (uint32_t i = 0; i < contacts.size(); ++i) {
+    const uint64_t h = hash_bytes(id(contacts[i])) ^ (static_cast<uint64_t>(contacts[i].channel) * 0x9e3779b97f4a7c15ull);
+    byhash[i] = (h >> 32) << 32 | i;
+  }
+  const auto less = std::less<uint64_t>();
   const auto mid = sort_halves(byhash.begin(), byhash.end(), less, threads);
-  // Rare: two or more records share a hash. Split them into classes of
-  // equal (channel, id); each class keeps its last record in its first's place.
+  // Records that share 32 bits of hash (some thousands among 10M) are split
+  // into classes of equal (channel, id); each class keeps its last record
+  // in its first's place.
   std::vector<uint32_t> group, same;  // records of one hash, in reading order; one class of them
   auto settle = [&] {
     for (size_t a = 0; group.size() > 1 && a < group.size(); ++a) {
@@ -79,8 +82,13 @@ void Dataset::drop_duplicates() {
         }
       }
       if (same.size() == 1) continue;
+      if (record_of_.empty()) {  // until now, contact i was record i
+        record_of_.resize(contacts.size());
+        std::iota(record_of_.begin(), record_of_.end(), 0u);
+      }
       const uint32_t last = same.back();
       contacts[first] = contacts[last];
+      conversation_[first] = conversation_[last];
       record_of_[first] = record_of_[last];
       for (size_t k = 1; k < same.size(); ++k) contacts[same[k]].merged_away = true;
       duplicates += static_cast<int64_t>(same.size()) - 1;
@@ -88,10 +96,10 @@ void Dataset::drop_duplicates() {
     group.clear();
   };
   uint64_t hash = 0;
-  for_each_merged(byhash.begin(), mid, byhash.end(), less, [&](const Entry& e) {
-    if (!group.empty() && e.hash != hash) settle();
-    hash = e.hash;
-    group.push_back(e.index);
+  for_each_merged(byhash.begin(), mid, byhash.end(), less, [&](uint64_t e) {
+    if (!group.empty() && e >> 32 != hash) settle();
+    hash = e >> 32;
+    group.push_back(static_cast<uint32_t>(e));
   });
   settle();
   byhash = {};
@@ -100,10 +108,12 @@ void Dataset::drop_duplicates() {
   for (size_t i = 0; i < contacts.size(); ++i) {
     if (contacts[i].merged_away) continue;
     contacts[out] = contacts[i];
+    conversation_[out] = conversation_[i];
     record_of_[out] = record_of_[i];
     ++out;
   }
   contacts.resize(out);
+  conversation_.resize(out);
   record_of_.resize(out);
 }
 
@@ -166,16 +176,16 @@ void Dataset::finish() {
   // Legs: the records of one conversation and channel, in (start, id) order.
   std::vector<uint32_t> legs;
   for (uint32_t i = 0; i < contacts.size(); ++i)
-    if (contacts[i].conversation != kNone) legs.push_back(i);
+    if (conversation_[i] != kNone) legs.push_back(i);
   parallel_sort(legs.begin(), legs.end(), [&](uint32_t a, uint32_t b) {
     const Contact &x = contacts[a], &y = contacts[b];
-    if (x.conversation != y.conversation) return x.conversation < y.conversation;
+    if (conversation_[a] != conversation_[b]) return conversation_[a] < conversation_[b];
     if (x.channel != y.channel) return x.channel < y.channel;
     return before(x, y);
   }, threads);
   auto group_end = [&](size_t i) {
     size_t j = i + 1;
-    while (j < legs.size() && contacts[legs[j]].conversation == contacts[legs[i]].conversation &&
+    while (j < legs.size() && conversation_[legs[j]] == conversation_[legs[i]] &&
            contacts[legs[j]].channel == contacts[legs[i]].channel)
       ++j;
     return j;
@@ -186,10 +196,10 @@ void Dataset::finish() {
     std::vector<uint32_t> list;
     list.reserve(contacts.size());
     for (uint32_t i = 0; i < contacts.size(); ++i)
-      if (contacts[i].conversation == kNone) list.push_back(record_of_[i]);
+      if (conversation_[i] == kNone) list.push_back(record(i));
     for (size_t i = 0; i < legs.size();) {
       const size_t j = group_end(i);
-      for (size_t k = i; k < j; ++k) list.push_back(record_of_[legs[k]] | (k > i ? Linker::kSameContact : 0));
+      for (size_t k = i; k < j; ++k) list.push_back(record(legs[k]) | (k > i ? Linker::kSameContact : 0));
       i = j;
     }
     linker.resolve(list);
@@ -197,7 +207,7 @@ void Dataset::finish() {
   // Each contact's label node on every thread, then customers numbered in
   // order of first appearance on one.
   parallel_for(contacts.size(), threads, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) contacts[i].customer = linker.customer_node(record_of_[i]);
+    for (size_t i = begin; i < end; ++i) contacts[i].customer = linker.customer_node(record(i));
   });
   customer_of_label_.assign(linker.node_count(), kNone);
   for (Contact& c : contacts) c.customer = customer_of_node(c.customer);
@@ -224,12 +234,13 @@ void Dataset::finish() {
     }
     if (keep_record_customers)
       for (size_t k = i; k < j; ++k)
-        if (record_customers[record_of_[legs[k]]] == kNone) record_customers[record_of_[legs[k]]] = first.customer;
+        if (record_customers[record(legs[k])] == kNone) record_customers[record(legs[k])] = first.customer;
     i = j;
   }
   if (legs_merged > 0)
     std::erase_if(contacts, [](const Contact& c) { return c.merged_away; });
   record_of_ = {};
+  conversation_ = {};
   customer_of_label_ = {};
   linker.release_records();
 }

@@ -2,7 +2,7 @@
 // resolved (the last read wins), legs of one conversation merged, and each
 // contact's customer key assigned by linking identifiers (core/identity.h).
 //
-// A Contact is 48 bytes of integers. Services, customers and conversations
+// A Contact is 40 bytes of integers. Services, customers and conversations
 // are interned once. Contact ids are not: each record's id is appended to an
 // arena and duplicates are found at the end by sorting hashes, which costs
 // far less than a hash table of every id (one cache miss per record once the
@@ -29,7 +29,6 @@ struct Contact {
   uint32_t id;          // the record's id, in Dataset's id arena (see id())
   uint32_t service;     // in Dataset::services; a missing service is "unknown"
   uint32_t customer;    // in Dataset::customers, or kNone: unidentified
-  uint32_t conversation;  // in Dataset::conversations, or kNone
   Channel channel;
   Direction direction;
   Outcome outcome;
@@ -115,7 +114,11 @@ class Dataset {
   void drop_duplicates();
   BigVector<char> id_arena_;            // every record's id, back to back
   BigVector<uint64_t> id_offsets_{0};   // record i's id is [offsets[i], offsets[i + 1])
-  BigVector<uint32_t> record_of_;    // index in contacts -> its record in the linker
+  // Index in contacts -> its record in the linker: empty while they are
+  // the same (until a duplicate is dropped).
+  uint32_t record(size_t i) const { return record_of_.empty() ? static_cast<uint32_t>(i) : record_of_[i]; }
+  BigVector<uint32_t> record_of_;
+  BigVector<uint32_t> conversation_;  // contact -> its conversation in conversations, or kNone (until finish)
   BigVector<uint32_t> customer_of_label_;  // linker node -> id in customers
   std::string scratch_;
 };

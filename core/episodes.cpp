@@ -6,41 +6,41 @@
 
 namespace parcours {
 
-namespace {
-
-struct Key {
-  uint64_t group;  // customer << 32 | service
-  Micros start;
-  uint32_t index;
-};
-
-}  // namespace
-
 Ranks::Ranks(const Dataset& ds)
     : customer(ranks_in_byte_order(ds.customers.size(), [&](uint32_t i) { return ds.customers.view(i); }, ds.threads)),
       service(ranks_in_byte_order(ds.services.size(), [&](uint32_t i) { return ds.services.view(i); }, 1)) {}
 
+// A counting sort by customer (no key per contact: one count per customer),
+// then each customer's few contacts sorted by service, start, id, on every
+// thread.
 std::vector<uint32_t> scan_order(const Dataset& ds, const Params& p, const Ranks* ranks, Direction direction) {
   const bool by_service = direction == Direction::in && !p.any_service;
-  std::vector<Key> keys;
-  keys.reserve(ds.contacts.size());
-  for (uint32_t i = 0; i < ds.contacts.size(); ++i) {
-    const Contact& c = ds.contacts[i];
-    if (c.customer == kNone || c.direction != direction) continue;
-    const uint64_t cust = ranks != nullptr ? ranks->customer[c.customer] : c.customer;
-    const uint64_t svc = !by_service ? 0 : ranks != nullptr ? ranks->service[c.service] : c.service;
-    keys.push_back(Key{cust << 32 | svc, c.start, i});
-  }
-  const auto less = [&](const Key& a, const Key& b) {
-    if (a.group != b.group) return a.group < b.group;
-    if (a.start != b.start) return a.start < b.start;
-    return ds.before(ds.contacts[a.index], ds.contacts[b.index]);
+  const auto& cs = ds.contacts;
+  const auto counts = [&](const Contact& c) { return c.customer != kNone && c.direction == direction; };
+  const auto customer = [&](const Contact& c) { return ranks != nullptr ? ranks->customer[c.customer] : c.customer; };
+  // ends[k + 1]: contacts of customers before k, then up to k as they are placed.
+  std::vector<uint32_t> ends(size_t{ds.customers.size()} + 1, 0);
+  for (const Contact& c : cs)
+    if (counts(c)) ++ends[customer(c) + 1];
+  for (size_t k = 1; k < ends.size(); ++k) ends[k] += ends[k - 1];
+  std::vector<uint32_t> order(ends.back());
+  for (uint32_t i = 0; i < cs.size(); ++i)
+    if (counts(cs[i])) order[ends[customer(cs[i])]++] = i;
+  // Now ends[k] is where customer k's contacts end (and k + 1's begin).
+  const auto service = [&](const Contact& c) {
+    return !by_service ? 0 : ranks != nullptr ? ranks->service[c.service] : c.service;
   };
-  // Merged straight into the order: no second array of keys.
-  const auto mid = sort_halves(keys.begin(), keys.end(), less, ds.threads);
-  std::vector<uint32_t> order;
-  order.reserve(keys.size());
-  for_each_merged(keys.begin(), mid, keys.end(), less, [&](const Key& k) { order.push_back(k.index); });
+  const auto less = [&](uint32_t a, uint32_t b) {
+    const Contact &x = cs[a], &y = cs[b];
+    if (service(x) != service(y)) return service(x) < service(y);
+    return ds.before(x, y);
+  };
+  parallel_for(ds.customers.size(), ds.threads, [&](size_t begin, size_t end) {
+    for (size_t k = begin; k < end; ++k) {
+      const uint32_t first = k == 0 ? 0 : ends[k - 1], last = ends[k];
+      if (last - first > 1) std::sort(order.begin() + first, order.begin() + last, less);
+    }
+  });
   return order;
 }
 

@@ -28,7 +28,10 @@ std::vector<std::string> paths(const Dataset& ds, const Params& p) {
   std::vector<std::string> out;
   for_each_episode(ds, p, scan_order(ds, p), [&](const Episode& e) {
     std::string path;
-    for (uint32_t i : e.contacts) path += (path.empty() ? "" : ">") + std::string(channel_name(ds.contacts[i].channel));
+    for (uint32_t i : e.contacts) {
+      if (!path.empty()) path += '>';
+      path += channel_name(ds.contacts[i].channel);
+    }
     out.push_back(path);
   });
   return out;
