@@ -55,27 +55,53 @@ class JourneyWriter {
     std::vector<LineEnd> lines;
     std::vector<Episode> episodes;
     std::vector<uint32_t> outbound;
+    std::string text;
+  };
+  struct Pending {
+    std::future<void> done;
+    std::unique_ptr<Block> block;
   };
 
   void submit() {
-    std::shared_ptr<Block> b(std::move(block_));
-    block_ = std::make_unique<Block>();
+    std::unique_ptr<Block> b = std::move(block_);
+    block_ = take_spare();
     const int threads = std::max(1, ds_.threads);
     if (threads == 1) {
-      out_.write(render(*b));
+      render(*b);
+      out_.write(b->text);
+      recycle(std::move(b));
       return;
     }
     while (pending_.size() >= static_cast<size_t>(threads)) take();
-    pending_.push_back(std::async(std::launch::async, [this, b] { return render(*b); }));
+    Block* raw = b.get();
+    pending_.push_back({std::async(std::launch::async, [this, raw] { render(*raw); }), std::move(b)});
   }
   void take() {
-    const std::string text = pending_.front().get();
+    Pending p = std::move(pending_.front());
     pending_.pop_front();
-    out_.write(text);
+    p.done.get();
+    out_.write(p.block->text);
+    recycle(std::move(p.block));
+  }
+  // Blocks, and the text rendered in them, are used again: a fresh one
+  // would cost its pages again (zeroed by the kernel) at every block.
+  std::unique_ptr<Block> take_spare() {
+    if (spare_.empty()) return std::make_unique<Block>();
+    std::unique_ptr<Block> b = std::move(spare_.back());
+    spare_.pop_back();
+    return b;
+  }
+  void recycle(std::unique_ptr<Block> b) {
+    b->lines.clear();
+    b->episodes.clear();
+    b->outbound.clear();
+    b->text.clear();
+    spare_.push_back(std::move(b));
   }
 
-  std::string render(Block& b) const {
-    std::string out;
+  // Renders the block's lines into b.text.
+  void render(Block& b) const {
+    std::string& out = b.text;
     size_t ep = 0, ob = 0;
     for (const LineEnd& l : b.lines) {
       const std::span<Episode> episodes(b.episodes.data() + ep, l.episodes_end - ep);
@@ -91,7 +117,6 @@ class JourneyWriter {
       ep = l.episodes_end;
       ob = l.outbound_end;
     }
-    return out;
   }
 
   void append_path(std::string& out, const Episode& e) const {
@@ -189,7 +214,8 @@ class JourneyWriter {
   Output& out_;
   int64_t lines_ = 0;
   std::unique_ptr<Block> block_;
-  std::deque<std::future<std::string>> pending_;
+  std::deque<Pending> pending_;
+  std::vector<std::unique_ptr<Block>> spare_;
 };
 
 void write_journeys(const Dataset& ds, const Params& p, bool text, bool keys, Output& out) {
