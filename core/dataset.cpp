@@ -4,7 +4,7 @@
 #include <array>
 #include <functional>
 #include <numeric>
-#include <thread>
+#include <utility>
 
 #include "core/parallel.h"
 
@@ -134,23 +134,23 @@ std::string_view CustomerKeys::view(uint32_t id) const {
 
 void CustomerKeys::write() const {
   const size_t n = labels_.size();
-  const size_t parts = n < kParallelSortMin ? 1 : static_cast<size_t>(std::max(1, threads_));
-  first_.resize(parts);
-  arenas_.resize(parts);
   ends_.resize(n);
-  auto write_part = [this, n, parts](size_t k) {
-    const size_t begin = n * k / parts, end = n * (k + 1) / parts;
-    first_[k] = static_cast<uint32_t>(begin);
-    std::string& arena = arenas_[k];
+  std::vector<std::pair<uint32_t, std::string>> parts;  // first customer, arena
+  std::mutex parts_lock;
+  parallel_for(n, threads_, [&](size_t begin, size_t end) {
+    std::string arena;
     for (size_t i = begin; i < end; ++i) {
       linker_->append_key_text(labels_[i], &arena);
       ends_[i] = arena.size();
     }
-  };
-  std::vector<std::thread> helpers;
-  for (size_t k = 1; k < parts; ++k) helpers.emplace_back(write_part, k);
-  write_part(0);
-  for (std::thread& t : helpers) t.join();
+    const std::lock_guard<std::mutex> hold(parts_lock);
+    parts.emplace_back(static_cast<uint32_t>(begin), std::move(arena));
+  });
+  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [first, arena] : parts) {
+    first_.push_back(first);
+    arenas_.push_back(std::move(arena));
+  }
 }
 
 // Customers are numbered by label node: a vector lookup, where interning

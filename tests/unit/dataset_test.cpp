@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "core/dataset.h"
+#include "core/episodes.h"
 #include "tests/unit/helpers.h"
 
 using namespace parcours;
@@ -61,6 +62,43 @@ BOOST_AUTO_TEST_CASE(customers_with_the_same_key_text_are_one) {
     BOOST_TEST(ds.customers.view(0) == "phone:+14185550101");
     BOOST_TEST(ds.customers.view(1) == "a:b:c");
     BOOST_TEST(ds.customers.view(2) == "b:c");
+  }
+}
+
+// Enough customers for their keys to be written in parts, one a thread
+// (and for customers to be found on several): the same keys, in the same
+// order of first appearance, the same ranks, whatever the threads.
+BOOST_AUTO_TEST_CASE(many_customers_same_keys_on_any_threads) {
+  constexpr int kCustomers = 70000;
+  std::string ndjson;
+  for (int i = 0; i < kCustomers; ++i) {
+    const int c = (i * 7919) % kCustomers;  // every customer once, out of order
+    ndjson += R"({"id":")" + std::to_string(i) + R"(","channel":"phone","start":"2026-03-01T09:00:00Z",)" +
+              (c % 3 == 0 ? R"("customer":"K)" + std::to_string(c) + R"(")" : R"("ids":{"client":")" + std::to_string(c) + R"("})") +
+              "}\n";
+  }
+  std::vector<std::string> keys1;
+  std::vector<uint32_t> ranks1;
+  for (const int threads : {1, 3}) {
+    Dataset ds;
+    ds.threads = threads;
+    BOOST_REQUIRE(test::load(ndjson, &ds).empty());
+    BOOST_REQUIRE(ds.customers.size() == static_cast<uint32_t>(kCustomers));
+    std::vector<std::string> keys;
+    for (uint32_t k = 0; k < ds.customers.size(); ++k) keys.emplace_back(ds.customers.view(k));
+    for (int i = 0; i < kCustomers; i += 9973) {
+      const int c = (i * 7919) % kCustomers;
+      BOOST_TEST(ds.contacts[i].customer == static_cast<uint32_t>(i));
+      BOOST_TEST(keys[i] == (c % 3 == 0 ? "K" : "client:") + std::to_string(c));
+    }
+    const Ranks ranks(ds);
+    if (threads == 1) {
+      keys1 = keys;
+      ranks1 = ranks.customer;
+    } else {
+      BOOST_TEST(keys == keys1);
+      BOOST_TEST(ranks.customer == ranks1);
+    }
   }
 }
 
