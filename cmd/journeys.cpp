@@ -58,8 +58,8 @@ class JourneyWriter {
     std::string text;
   };
   struct Pending {
-    std::future<void> done;
     std::unique_ptr<Block> block;
+    std::future<void> done;  // destroyed first: waits for the task before its block goes
   };
 
   void submit() {
@@ -74,7 +74,7 @@ class JourneyWriter {
     }
     while (pending_.size() >= static_cast<size_t>(threads)) take();
     Block* raw = b.get();
-    pending_.push_back({std::async(std::launch::async, [this, raw] { render(*raw); }), std::move(b)});
+    pending_.push_back({std::move(b), std::async(std::launch::async, [this, raw] { render(*raw); })});
   }
   void take() {
     Pending p = std::move(pending_.front());
