@@ -247,8 +247,6 @@ int read_records(std::string_view tool, const std::vector<InputFile>& files, con
                                            static_cast<double>(bytes) * 1.1));
     }
   };
-  if (dataset != nullptr)
-    sink.ahead = [dataset](const RawContact& r, int step) { dataset->prefetch(r, step); };
   const bool complete = read_canonical(paths, opts.threads > 0 ? opts.threads : default_threads(), sink);
   progress.clear();
   if (!complete) return kExitRejected;

@@ -68,9 +68,8 @@ struct InputFile {
 // Reads the records of every input, handing each accepted one to `add` in
 // input order and reporting the others; a progress line shows on a terminal
 // (see core/reader.h for the threads). When `add` fills a Dataset, name it
-// as `dataset`: records coming up are announced to it, and once the first
-// batch tells the average length of a line, room is made for as many
-// records as the inputs' sizes suggest. Returns kExitOk, kExitRejected, or kExitIo when an
+// as `dataset`: once the first batch tells the average length of a line,
+// room is made for as many records as the inputs' sizes suggest. Returns kExitOk, kExitRejected, or kExitIo when an
 // input could not be read; *stopped is set when --max-errors was reached.
 struct ReadOptions {
   int64_t max_errors = 0;  // stop after this many rejected records (0: never)

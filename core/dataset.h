@@ -71,13 +71,6 @@ class Dataset {
   // grow once rather than by doubling (each doubling briefly holds the old
   // and the new array: the peak of memory). Pages not written cost nothing.
   void reserve(size_t records);
-  // A hint that a record comes soon, carrying the hashes the parsing thread
-  // made (RawContact::customer_hash...): lets the reader hide the cache
-  // misses of add().
-  void prefetch(const RawContact& r, int step) const {
-    if (r.conversation_hash != 0) conversations.prefetch_hash(r.conversation_hash, step);
-    linker.prefetch(r, step);
-  }
   // Links identifiers, assigns customers, merges legs and drops the
   // merged-away ones. Call once, after the last add.
   void finish();

@@ -299,11 +299,15 @@ uint32_t Linker::named_node(std::string_view name, size_t kind_size, DropReason 
   return n;
 }
 
+const std::string& Linker::key_name(std::string_view key, std::string* name) {
+  name->assign(1, '\0');
+  name->append(key);
+  return *name;
+}
+
 uint32_t Linker::key_node(std::string_view key, uint64_t hash) {
   if (!key_with_colon_ && key.find(':') != std::string_view::npos) key_with_colon_ = true;
-  scratch_.assign(1, '\0');
-  scratch_.append(key);
-  return named_node(scratch_, 0, DropReason::kNone, hash);
+  return named_node(key_name(key, &scratch_), 0, DropReason::kNone, hash);
 }
 
 bool Linker::blocked(std::string_view kind, std::string_view value) {
@@ -347,7 +351,7 @@ uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw, ui
     bool added = false;
     const uint32_t slot = hash != 0 ? raw_phones_.intern(name_, hash, &added) : raw_phones_.intern(name_, &added);
     if (!added) return raw_phone_node_[slot];
-    const std::string v(name_);
+    const std::string_view v = name_;  // make_node builds in scratch_, not name_
     std::string e164;
     const uint32_t n = phones_.normalise(v, &e164) ? make_node(kind, e164, DropReason::kNone)
                                                    : make_node(kind, v, DropReason::kNotPhone);
@@ -358,29 +362,15 @@ uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw, ui
 }
 
 void Linker::hash_names(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
-                        uint64_t* customer, uint64_t* ids_out, uint64_t* raw_phones, std::string* buf) {
+                        uint64_t* customer, uint64_t* ids_out, std::string* buf) {
   *customer = 0;
-  *raw_phones = 0;
   if (r.has_customer) {
     const std::string_view key = trim_blanks(r.customer);
-    if (!key.empty()) {
-      buf->assign(1, '\0');
-      buf->append(key);
-      *customer = hash_bytes(*buf);
-    }
+    if (!key.empty()) *customer = hash_bytes(key_name(key, buf));
   }
   for (size_t i = 0; i < ids.size(); ++i) {
-    const bool raw = identifier_name(ids[i].first, ids[i].second, buf);
+    identifier_name(ids[i].first, ids[i].second, buf);
     ids_out[i] = hash_bytes(*buf);
-    if (raw && i < 64) *raw_phones |= uint64_t{1} << i;
-  }
-}
-
-void Linker::prefetch(const RawContact& r, int step) const {
-  if (r.customer_hash != 0) names_.prefetch_hash(r.customer_hash, step);
-  for (size_t i = 0; i < r.id_hashes.size(); ++i) {
-    if (i < 64 && (r.raw_phones >> i & 1) != 0) raw_phones_.prefetch_hash(r.id_hashes[i], step);
-    else names_.prefetch_hash(r.id_hashes[i], step);
   }
 }
 

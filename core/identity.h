@@ -95,13 +95,9 @@ class Linker {
   uint32_t add(const RawContact& r);
   // The hashes add() needs for a record's key and identifiers, computed
   // where there is time to spare (a parsing thread): *customer (0 when it
-  // has no key), one per identifier into ids_out, and *raw_phones (see
-  // RawContact). `buf` is scratch space.
+  // has no key) and one per identifier into ids_out. `buf` is scratch space.
   static void hash_names(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
-                         uint64_t* customer, uint64_t* ids_out, uint64_t* raw_phones, std::string* buf);
-  // A hint that a record comes soon, with the hashes hash_names made for it
-  // (Interner::prefetch_hash, `step` 0 to 2). Changes nothing.
-  void prefetch(const RawContact& r, int step) const;
+                         uint64_t* customer, uint64_t* ids_out, std::string* buf);
   uint32_t records() const { return static_cast<uint32_t>(begin_.size() - 1); }
   // Room for about `records` records in all (see Dataset::reserve).
   void reserve(size_t records);
@@ -140,6 +136,8 @@ class Linker {
   // is among raw_phones_ (a phone number still to normalise), false when
   // it is a node name ("KIND\0VALUE") of names_.
   static bool identifier_name(std::string_view kind, std::string_view raw, std::string* name);
+  // The node name of a known key ("\0KEY"), into *name.
+  static const std::string& key_name(std::string_view key, std::string* name);
   // `hash`: hash_bytes of the name, or 0 when not known.
   uint32_t identifier_node(std::string_view kind, std::string_view value, uint64_t hash = 0);
   uint32_t key_node(std::string_view key, uint64_t hash = 0);

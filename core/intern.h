@@ -27,23 +27,6 @@ class Interner {
   uint32_t intern(std::string_view s, uint64_t hash, bool* added);
   // The id of s, or kNone.
   uint32_t find(std::string_view s) const;
-  // A hint that the string hashing to `hash` (hash_bytes) will be interned
-  // soon: starts loading what intern will read, one level deeper at each
-  // step (0: its slot; 1: the offsets of the string the slot holds, if its
-  // tag matches; 2: that string's bytes). Call with step 0, then 1, then 2,
-  // a few records apart: by the time intern runs, its cache misses are
-  // behind it. Changes nothing.
-  void prefetch_hash(uint64_t hash, int step) const {
-    const auto tag = static_cast<uint32_t>(hash >> 32);
-    const Slot* slot = &slots_[home(tag)];
-    if (step == 0) {
-      __builtin_prefetch(slot);
-      return;
-    }
-    if (slot->id == kNone || slot->tag != tag) return;
-    if (step == 1) __builtin_prefetch(&offsets_[slot->id]);
-    else __builtin_prefetch(arena_.data() + offsets_[slot->id]);
-  }
   std::string_view view(uint32_t id) const {
     return {arena_.data() + offsets_[id], static_cast<size_t>(offsets_[id + 1] - offsets_[id])};
   }

@@ -195,7 +195,7 @@ void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
       // What the adding thread would hash: done here, on a parsing thread.
       b->id_hashes.resize(b->ids.size());
       Linker::hash_names(out, std::span(b->ids).subspan(first), &out.customer_hash, b->id_hashes.data() + first,
-                         &out.raw_phones, &hash_buf);
+                         &hash_buf);
       if (out.has_conversation && !out.conversation.empty()) out.conversation_hash = hash_bytes(out.conversation);
       b->outcomes.push_back({Batch::kRecord, static_cast<uint32_t>(b->records.size() - 1)});
       continue;
@@ -214,21 +214,12 @@ bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec) {
   if (b.open_failed) {
     sink.open_failed(b.file, b.error);
   } else {
-    const auto ahead = [&](size_t k, int step) {
-      if (k < b.records.size()) sink.ahead(b.records[k], step);
-    };
-    constexpr size_t kAhead = 32;  // records; the steps go at kAhead, kAhead / 2, kAhead / 4
     for (size_t i = 0; i < b.lines.size(); ++i) {
       const Batch::Outcome o = b.outcomes[i];
       if (o.kind == Batch::kBlank) continue;
       if (o.kind == Batch::kRejected) {
         if (!sink.rejected(b.file, b.lines[i].number, b.errors[o.index])) return false;
         continue;
-      }
-      if (sink.ahead) {
-        ahead(o.index + kAhead, 0);
-        ahead(o.index + kAhead / 2, 1);
-        ahead(o.index + kAhead / 4, 2);
       }
       *rec = b.records[o.index];
       const auto [first, end] = b.id_ranges[o.index];

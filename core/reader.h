@@ -36,11 +36,6 @@ struct RecordSink {
   std::function<void(size_t file, const std::string& error)> file_done;
   // Bytes of input consumed so far, after each batch (may be left empty).
   std::function<void(int64_t bytes)> progress;
-  // May be left empty. Called for records a little ahead of the one being
-  // handed out, three times each with `step` 0, 1, 2: what Dataset::prefetch
-  // takes, to start loading what `record` will touch. The record carries
-  // its hashes (RawContact::id_hashes...) but not its identifiers.
-  std::function<void(const RawContact&, int step)> ahead;
 };
 
 // Lines cut per batch: large enough that handing batches over costs nothing,

@@ -44,9 +44,8 @@ struct RawContact {
   // Hashes of what the linker and the conversation table will intern for
   // this record (Linker::hash_names), made by the parsing threads of
   // read_canonical so that the thread adding records need not: 0 and empty
-  // when not computed. `raw_phones` bit i: ids[i] is a phone number still
-  // to normalise, looked up among those.
-  uint64_t customer_hash = 0, conversation_hash = 0, raw_phones = 0;
+  // when not computed.
+  uint64_t customer_hash = 0, conversation_hash = 0;
   std::span<const uint64_t> id_hashes;
 };
 
