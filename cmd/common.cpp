@@ -247,7 +247,7 @@ int read_records(std::string_view tool, const std::vector<InputFile>& files, con
                                            static_cast<double>(bytes) * 1.1));
     }
   };
-  const bool complete = read_canonical(paths, opts.threads > 0 ? opts.threads : default_threads(), sink);
+  const bool complete = read_canonical(paths, opts.thread_count(), sink);
   progress.clear();
   if (!complete) return kExitRejected;
   if (io_failed) return kExitIo;
@@ -268,7 +268,7 @@ int load(std::string_view tool, const ComputeOptions& o, Loaded* out) {
   out->params.any_service = o.any_service;
 
   if (const int status = configure_linker(tool, o.link, &out->ds.linker); status != kExitOk) return status;
-  out->ds.threads = o.read.threads > 0 ? o.read.threads : default_threads();
+  out->ds.threads = o.read.thread_count();
 
   std::vector<InputFile> files;
   for (const std::string& f : o.files) files.push_back({f, f});

@@ -15,6 +15,7 @@
 #include "core/episodes.h"
 #include "core/manifest.h"
 #include "core/output.h"
+#include "core/reader.h"
 #include "core/table.h"
 
 namespace parcours {
@@ -74,6 +75,7 @@ struct InputFile {
 struct ReadOptions {
   int64_t max_errors = 0;  // stop after this many rejected records (0: never)
   int threads = 0;         // parsing threads (0: every core)
+  int thread_count() const { return threads > 0 ? threads : default_threads(); }
   bool quiet = false;      // no progress line (nor summary lines)
 };
 // --max-errors, -j/--threads and -q/--quiet.

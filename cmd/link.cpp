@@ -123,7 +123,7 @@ int run_link(const LinkOptions& o) {
   Dataset ds;
   if (const int status = configure_linker(kTool, o.link, &ds.linker); status != kExitOk) return status;
   ds.keep_record_customers = true;
-  ds.threads = o.read.threads > 0 ? o.read.threads : default_threads();
+  ds.threads = o.read.thread_count();
 
   // Standard input and anything else that cannot be read twice is spooled.
   std::vector<InputFile> files;
