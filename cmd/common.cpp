@@ -215,6 +215,7 @@ int read_records(std::string_view tool, const std::vector<InputFile>& files, con
     add(r);
     return true;
   };
+  if (dataset != nullptr) sink.ahead = [dataset](const RawContact& r, int step) { dataset->warm(r, step); };
   sink.rejected = [&](size_t file, int64_t line, const FieldError& e) {
     ++*read;
     ++*rejected;

@@ -66,12 +66,6 @@ void print_link_summary(std::string_view tool, const LinkFlags& o, const Dataset
 struct InputFile {
   std::string label, path;
 };
-// Reads the records of every input, handing each accepted one to `add` in
-// input order and reporting the others; a progress line shows on a terminal
-// (see core/reader.h for the threads). When `add` fills a Dataset, name it
-// as `dataset`: once the first batch tells the average length of a line,
-// room is made for as many records as the inputs' sizes suggest. Returns kExitOk, kExitRejected, or kExitIo when an
-// input could not be read; *stopped is set when --max-errors was reached.
 struct ReadOptions {
   int64_t max_errors = 0;  // stop after this many rejected records (0: never)
   int threads = 0;         // parsing threads (0: every core)
@@ -80,6 +74,14 @@ struct ReadOptions {
 };
 // --max-errors, -j/--threads and -q/--quiet.
 void add_read_options(CLI::App& app, ReadOptions& o);
+// Reads the records of every input, handing each accepted one to `add` in
+// input order and reporting the others; a progress line shows on a terminal
+// (see core/reader.h for the threads). When `add` fills a Dataset, name it
+// as `dataset`: once the first batch tells the average length of a line,
+// room is made for as many records as the inputs' sizes suggest, and its
+// tables are warmed for each record a little before it is added
+// (Dataset::warm). Returns kExitOk, kExitRejected, or kExitIo when an
+// input could not be read; *stopped is set when --max-errors was reached.
 int read_records(std::string_view tool, const std::vector<InputFile>& files, const ReadOptions& opts,
                  const std::function<void(const RawContact&)>& add, int64_t* read, int64_t* rejected,
                  bool* stopped, Dataset* dataset = nullptr);

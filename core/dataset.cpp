@@ -37,6 +37,13 @@ void Dataset::add(const RawContact& r) {
   contacts.push_back(c);
 }
 
+void Dataset::warm(const RawContact& r, int step) const {
+  linker.warm(r, step);
+  if (r.conversation_hash == 0) return;
+  if (step == 0) conversations.warm_slot(r.conversation_hash);
+  else conversations.warm_entry(r.conversation_hash);
+}
+
 void Dataset::reserve(size_t records) {
   if (records <= contacts.capacity()) return;
   const size_t more = records - contacts.size();

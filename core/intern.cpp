@@ -1,6 +1,8 @@
 #include "core/intern.h"
 
+#include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 namespace parcours {
 
@@ -38,14 +40,17 @@ uint64_t hash_bytes(std::string_view s) {
   return mix(h, k0);
 }
 
-Interner::Interner() : offsets_{0}, slots_(64, Slot{kNone, 0}), mask_(63) {}
+Interner::Interner() : slots_(64, Slot{0, kNone}), mask_(63) {}
 
 uint32_t Interner::find(std::string_view s) const {
   const uint32_t tag = tag_of(s);
   for (uint64_t i = home(tag);; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];
-    if (slot.id == kNone) return kNone;
-    if (slot.tag == tag && view(slot.id) == s) return slot.id;
+    if (slot.place == kNone) return kNone;
+    if (slot.tag == tag) {
+      const char* e = at(slot.place);
+      if (text(e) == s) return id_at(e);
+    }
   }
 }
 
@@ -54,36 +59,70 @@ uint32_t Interner::intern(std::string_view s, uint64_t hash, bool* added) {
   uint64_t i = home(tag);
   for (;; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];
-    if (slot.id == kNone) break;
-    if (slot.tag == tag && view(slot.id) == s) {
-      if (added != nullptr) *added = false;
-      return slot.id;
+    if (slot.place == kNone) break;
+    if (slot.tag == tag) {
+      const char* e = at(slot.place);
+      if (text(e) == s) {
+        if (added != nullptr) *added = false;
+        return id_at(e);
+      }
     }
   }
   const uint32_t id = size();
-  arena_.insert(arena_.end(), s.begin(), s.end());
-  offsets_.push_back(arena_.size());
-  slots_[i] = Slot{id, tag};
+  if (id == kNone) throw std::length_error("more than 2^32 - 1 distinct strings");
+  const uint32_t place = append(s, id);
+  where_.push_back(place);
+  slots_[i] = Slot{tag, place};
   if (added != nullptr) *added = true;
   // Keep the load under 1/2: probes stay short.
   if (static_cast<uint64_t>(size()) * 2 > mask_) grow();
   return id;
 }
 
+uint32_t Interner::append(std::string_view s, uint32_t id) {
+  const size_t head = s.size() < 0xff ? 5 : 9;
+  const size_t need = (head + s.size() + 3) / 4 * 4;
+  if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < need) {
+    // Blocks double from 4 KiB to kMaxBlock: a table of a few strings
+    // stays small, a large one is a few hundred blocks at most.
+    if (blocks_.size() == size_t{1} << (32 - kOffsetBits))
+      throw std::length_error("more than 16 GiB of distinct strings");
+    const size_t next = blocks_.empty() ? 4096 : std::min(kMaxBlock, blocks_.back().capacity() * 2);
+    blocks_.emplace_back().reserve(std::max(next, need));
+  }
+  BigVector<char>& b = blocks_.back();
+  const auto place = static_cast<uint32_t>((blocks_.size() - 1) << kOffsetBits | b.size() / 4);
+  char head_bytes[9];
+  std::memcpy(head_bytes, &id, 4);
+  if (head == 5) {
+    head_bytes[4] = static_cast<char>(s.size());
+  } else {
+    head_bytes[4] = static_cast<char>(0xff);
+    const auto len = static_cast<uint32_t>(s.size());
+    std::memcpy(head_bytes + 5, &len, 4);
+  }
+  b.insert(b.end(), head_bytes, head_bytes + head);
+  b.insert(b.end(), s.begin(), s.end());
+  b.resize(b.size() + (need - head - s.size()), '\0');
+  return place;
+}
+
 void Interner::grow() {
-  decltype(slots_) old(slots_.size() * 2, Slot{kNone, 0});
+  decltype(slots_) old(slots_.size() * 2, Slot{0, kNone});
   old.swap(slots_);
   mask_ = slots_.size() - 1;
   for (const Slot& slot : old) {
-    if (slot.id == kNone) continue;
+    if (slot.place == kNone) continue;
     uint64_t i = home(slot.tag);
-    while (slots_[i].id != kNone) i = (i + 1) & mask_;
+    while (slots_[i].place != kNone) i = (i + 1) & mask_;
     slots_[i] = slot;
   }
 }
 
 size_t Interner::memory() const {
-  return arena_.capacity() + offsets_.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(Slot);
+  size_t bytes = where_.capacity() * sizeof(uint32_t) + slots_.capacity() * sizeof(Slot);
+  for (const BigVector<char>& b : blocks_) bytes += b.capacity();
+  return bytes;
 }
 
 }  // namespace parcours

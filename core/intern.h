@@ -1,16 +1,21 @@
 // Interning: each distinct string gets a dense uint32_t id, so the hot paths
 // (sorting, the episode scan) move integers instead of strings.
 //
-// Strings live back to back in one arena; the table is open addressing with
-// 8-byte slots (id, 32 bits of hash), so a lookup touches one cache line in
-// the common case and the table costs 16 bytes per string at most.
+// The table is open addressing with 8-byte slots (32 bits of hash, where the
+// string is), so looking a string up costs two cache misses at most: its
+// slot, then its entry, which holds the string and its id side by side
+// (keeping ids in the slots would cost a third, to find where the string is).
+// Entries are written back to back into blocks that are never moved: the
+// store grows without copying what it holds, and views stay valid.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
 #include "core/huge.h"
+#include "core/prefetch.h"
 
 namespace parcours {
 
@@ -27,18 +32,46 @@ class Interner {
   uint32_t intern(std::string_view s, uint64_t hash, bool* added);
   // The id of s, or kNone.
   uint32_t find(std::string_view s) const;
-  std::string_view view(uint32_t id) const {
-    return {arena_.data() + offsets_[id], static_cast<size_t>(offsets_[id + 1] - offsets_[id])};
+  std::string_view view(uint32_t id) const { return text(at(where_[id])); }
+  uint32_t size() const { return static_cast<uint32_t>(where_.size()); }
+  // Warming the caches for intern(s, hash) a little later, in two steps
+  // some records apart: the slot first; then, once it has arrived, the
+  // entry it points at. Neither changes anything.
+  void warm_slot(uint64_t hash) const { prefetch(&slots_[home(static_cast<uint32_t>(hash >> 32))]); }
+  void warm_entry(uint64_t hash) const {
+    const Slot& s = slots_[home(static_cast<uint32_t>(hash >> 32))];
+    if (s.place != kNone && s.tag == static_cast<uint32_t>(hash >> 32)) prefetch(at(s.place));
   }
-  uint32_t size() const { return static_cast<uint32_t>(offsets_.size() - 1); }
   // Bytes held, for memory accounting.
   size_t memory() const;
 
  private:
+  // Where an entry is: block in the high 8 bits, offset in the block in
+  // 4-byte units in the low 24 (blocks hold at most 64 MiB of entries,
+  // unless one string alone is longer). kNone is never a place.
+  static constexpr int kOffsetBits = 24;
+  static constexpr size_t kMaxBlock = size_t{4} << kOffsetBits;
   struct Slot {
-    uint32_t id;  // kNone when empty
-    uint32_t tag;  // high 32 bits of the hash, to skip most string compares
+    uint32_t tag;    // high 32 bits of the hash, to skip most string compares
+    uint32_t place;  // kNone when empty
   };
+  // An entry: its id (4 bytes), its length (1 byte, or 0xff and 4 bytes),
+  // the string, padding to a multiple of 4 bytes.
+  const char* at(uint32_t place) const {
+    return blocks_[place >> kOffsetBits].data() + size_t{place & ((1u << kOffsetBits) - 1)} * 4;
+  }
+  static uint32_t id_at(const char* e) {
+    uint32_t id;
+    std::memcpy(&id, e, 4);
+    return id;
+  }
+  static std::string_view text(const char* e) {
+    const auto n = static_cast<unsigned char>(e[4]);
+    if (n < 0xff) return {e + 5, n};
+    uint32_t len;
+    std::memcpy(&len, e + 5, 4);
+    return {e + 9, len};
+  }
   // The slot is chosen from the tag alone, so growing the table never reads
   // the strings again (that was most of the cost of interning millions of
   // ids: one cache miss per string per doubling). Tables stay below 2^32
@@ -47,9 +80,10 @@ class Interner {
   // in a probe sequence.
   static uint32_t tag_of(std::string_view s) { return static_cast<uint32_t>(hash_bytes(s) >> 32); }
   uint64_t home(uint32_t tag) const { return tag & mask_; }
+  uint32_t append(std::string_view s, uint32_t id);  // returns its place
   void grow();
-  BigVector<char> arena_;
-  BigVector<uint64_t> offsets_;  // size() + 1 entries
+  std::vector<BigVector<char>> blocks_;  // each filled up to its capacity, never reallocated
+  BigVector<uint32_t> where_;            // id -> place
   BigVector<Slot> slots_;
   uint64_t mask_ = 0;
 };

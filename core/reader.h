@@ -29,6 +29,10 @@ struct RecordSink {
   std::function<void(size_t file, const std::string& error)> open_failed;
   // An accepted record. Return false to stop reading.
   std::function<bool(size_t file, int64_t line, const RawContact&)> record;
+  // A record that `record` will be given soon, to warm the caches for it:
+  // step 0 some records before, step 1 about half as many (may be left
+  // empty; it must change nothing).
+  std::function<void(const RawContact&, int step)> ahead;
   // A rejected record: its first problem. Return false to stop reading.
   std::function<bool(size_t file, int64_t line, const FieldError&)> rejected;
   // The end of an input that was opened: `error` is empty, or the read error

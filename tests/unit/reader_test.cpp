@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -97,4 +98,45 @@ BOOST_AUTO_TEST_CASE(reader_stops_where_told) {
   BOOST_TEST(serial.find("r35") == std::string::npos);
   for (const int threads : {2, 8})
     for (const size_t batch : {size_t{64}, size_t{4096}}) BOOST_TEST(transcript({a.path}, threads, batch, 3) == serial);
+}
+
+// RecordSink::ahead announces records of the batch before they are handed
+// out (step 0 further ahead than step 1), with their hashes, and never one
+// that is not then handed out.
+BOOST_AUTO_TEST_CASE(reader_announces_records_ahead) {
+  TempFile a(records(0, 2000, true));
+  for (const int threads : {1, 2}) {
+    BOOST_TEST_CONTEXT("threads " << threads) {
+      std::vector<std::string> delivered;
+      std::vector<std::pair<std::string, int>> announced;  // id, step
+      std::vector<size_t> seen_before;  // per delivered record: announcements so far
+      RecordSink sink;
+      sink.open_failed = [](size_t, const std::string&) {};
+      sink.file_done = [](size_t, const std::string&) {};
+      sink.rejected = [](size_t, int64_t, const FieldError&) { return true; };
+      sink.ahead = [&](const RawContact& r, int step) {
+        BOOST_REQUIRE(r.id_hashes.size() == 2);
+        announced.emplace_back(std::string(r.id), step);
+      };
+      sink.record = [&](size_t, int64_t, const RawContact& r) {
+        delivered.emplace_back(r.id);
+        seen_before.push_back(announced.size());
+        return true;
+      };
+      BOOST_REQUIRE(read_canonical({a.path}, threads, sink, 1 << 20));
+      BOOST_REQUIRE(delivered.size() > 1000);
+      // Within one batch (the whole file here), record i is announced at
+      // step 0 while record i - 32 is handed out, at step 1 with i - 16.
+      for (size_t i = 32; i < delivered.size(); ++i) {
+        const auto step0 = std::find(announced.begin(), announced.end(), std::pair(delivered[i], 0));
+        const auto step1 = std::find(announced.begin(), announced.end(), std::pair(delivered[i], 1));
+        BOOST_REQUIRE(step0 != announced.end());
+        BOOST_REQUIRE(step1 != announced.end());
+        BOOST_REQUIRE(step0 < step1);
+        BOOST_REQUIRE(static_cast<size_t>(step1 - announced.begin()) < seen_before[i]);
+      }
+      for (const auto& [id, step] : announced)
+        BOOST_REQUIRE(std::find(delivered.begin(), delivered.end(), id) != delivered.end());
+    }
+  }
 }

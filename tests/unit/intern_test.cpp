@@ -1,0 +1,84 @@
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include "core/intern.h"
+
+using namespace parcours;
+
+// Ids are dense in order of first sight; a string seen again gets its id
+// back; every view stays what was interned, through many table growths
+// and blocks of entries (lengths 0 to 300 cross the one-byte length).
+BOOST_AUTO_TEST_CASE(interner_gives_dense_ids_and_keeps_every_string) {
+  Interner in;
+  std::vector<std::string> strings;
+  for (int i = 0; i < 200000; ++i) strings.push_back(std::string(i % 301, static_cast<char>('a' + i % 26)) + std::to_string(i));
+  strings.push_back("");
+  for (uint32_t i = 0; i < strings.size(); ++i) {
+    bool added = false;
+    BOOST_REQUIRE_EQUAL(in.intern(strings[i], &added), i);
+    BOOST_REQUIRE(added);
+  }
+  BOOST_TEST(in.size() == strings.size());
+  for (uint32_t i = 0; i < strings.size(); ++i) {
+    bool added = true;
+    BOOST_REQUIRE_EQUAL(in.intern(strings[i], &added), i);
+    BOOST_REQUIRE(!added);
+    BOOST_REQUIRE_EQUAL(in.find(strings[i]), i);
+    BOOST_REQUIRE(in.view(i) == strings[i]);
+  }
+  BOOST_TEST(in.find("not there") == kNone);
+}
+
+// Strings whose hashes share the tag (here: all of them, by passing the
+// same hash) are told apart by their bytes.
+BOOST_AUTO_TEST_CASE(interner_tells_apart_strings_of_one_tag) {
+  const auto name = [](uint32_t i) {
+    std::string s = std::to_string(i);
+    s.insert(s.begin(), 's');
+    return s;
+  };
+  Interner in;
+  const uint64_t hash = 0x1234567800000000ull;
+  for (uint32_t i = 0; i < 100; ++i) BOOST_REQUIRE_EQUAL(in.intern(name(i), hash, nullptr), i);
+  for (uint32_t i = 0; i < 100; ++i) {
+    bool added = true;
+    BOOST_REQUIRE_EQUAL(in.intern(name(i), hash, &added), i);
+    BOOST_REQUIRE(!added);
+  }
+  BOOST_TEST(in.intern("s100", hash, nullptr) == 100u);
+}
+
+// A string longer than a block of entries gets a block of its own; views of
+// earlier strings stay valid while the store grows (blocks never move).
+BOOST_AUTO_TEST_CASE(interner_holds_strings_longer_than_a_block) {
+  Interner in;
+  const std::string_view first_view = in.view(in.intern("first"));
+  const std::string big(70u << 20, 'x');
+  BOOST_TEST(in.intern(big) == 1u);
+  BOOST_TEST(in.intern("after") == 2u);
+  BOOST_TEST(in.view(1).size() == big.size());
+  BOOST_TEST((in.view(1) == big));
+  BOOST_TEST(first_view == "first");
+  BOOST_TEST(first_view.data() == in.view(0).data());
+  BOOST_TEST(in.find(big) == 1u);
+  BOOST_TEST(in.view(2) == "after");
+}
+
+// Warming the caches changes nothing, whether the string is there, absent,
+// or shares its slot's tag with another.
+BOOST_AUTO_TEST_CASE(interner_warming_changes_nothing) {
+  Interner in;
+  for (uint32_t i = 0; i < 1000; ++i) in.intern(std::to_string(i));
+  for (uint32_t i = 0; i < 2000; ++i) {
+    const std::string s = std::to_string(i);
+    in.warm_slot(hash_bytes(s));
+    in.warm_entry(hash_bytes(s));
+    in.warm_entry(hash_bytes(s) ^ 1);
+  }
+  BOOST_TEST(in.size() == 1000u);
+  for (uint32_t i = 0; i < 2000; ++i) BOOST_REQUIRE_EQUAL(in.find(std::to_string(i)), i < 1000 ? i : kNone);
+}
