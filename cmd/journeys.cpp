@@ -46,6 +46,7 @@ class JourneyWriter {
 
  private:
   static constexpr size_t kBlockLines = 4096;
+  static constexpr size_t kWarmLines = 12;  // how far ahead render() fetches contacts
   struct LineEnd {
     uint32_t customer;
     int64_t number;  // 1, 2, ... (the c1, c2 of the line)
@@ -103,7 +104,20 @@ class JourneyWriter {
   void render(Block& b) const {
     std::string& out = b.text;
     size_t ep = 0, ob = 0;
-    for (const LineEnd& l : b.lines) {
+    // The contacts of a line are anywhere in memory: those of the lines a
+    // little further on are fetched meanwhile, in three steps.
+    const auto warm = [&](size_t line, int step) {
+      if (line >= b.lines.size()) return;
+      const size_t e0 = line == 0 ? 0 : b.lines[line - 1].episodes_end, o0 = line == 0 ? 0 : b.lines[line - 1].outbound_end;
+      for (size_t e = e0; e < b.lines[line].episodes_end; ++e)
+        for (const uint32_t c : b.episodes[e].contacts) ds_.warm_contact(c, step);
+      for (size_t o = o0; o < b.lines[line].outbound_end; ++o) ds_.warm_contact(b.outbound[o], step);
+    };
+    for (size_t line = 0; line < b.lines.size(); ++line) {
+      warm(line + kWarmLines, 0);
+      warm(line + kWarmLines * 2 / 3, 1);
+      warm(line + kWarmLines / 3, 2);
+      const LineEnd& l = b.lines[line];
       const std::span<Episode> episodes(b.episodes.data() + ep, l.episodes_end - ep);
       const std::span<const uint32_t> outbound(b.outbound.data() + ob, l.outbound_end - ob);
       // Across services, episodes come in the order of their first contacts.
