@@ -252,6 +252,9 @@ bool read_serial(Source& source, const RecordSink& sink) {
   return true;
 }
 
+// Workers cut and parse batches; the calling thread hands them out in order
+// and, whenever the next one is not parsed yet, parses one itself rather
+// than wait.
 bool read_parallel(Source& source, int workers, const RecordSink& sink) {
   std::mutex source_mu, mu;
   std::condition_variable freed, parsed;
@@ -259,7 +262,31 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
   std::vector<Batch*> free;
   std::map<int64_t, Batch*> done;
   bool stop = false;
-  for (int i = 0; i < workers + 1; ++i) free.push_back(pool.emplace_back(std::make_unique<Batch>()).get());
+  bool exhausted = false;  // the source has handed out its last batch
+  // One batch for each worker, one for the calling thread to parse, one
+  // parsed and waiting to be handed out.
+  for (int i = 0; i < workers + 2; ++i) free.push_back(pool.emplace_back(std::make_unique<Batch>()).get());
+
+  // Cuts and parses the next batch into b (taken from `free`); false when
+  // the source had nothing more.
+  auto cut_and_parse = [&](Batch* b, RecordParser* parser, RawContact* rec) {
+    bool got;
+    {
+      std::lock_guard lock(source_mu);
+      got = source.fill(b);
+    }
+    if (got) parse_batch(b, parser, rec);
+    {
+      std::lock_guard lock(mu);
+      if (got) {
+        done.emplace(b->seq, b);
+      } else {
+        free.push_back(b);
+        exhausted = true;
+      }
+    }
+    return got;
+  };
 
   auto work = [&] {
     RecordParser parser(RecordParser::Mode::kFirstError);
@@ -268,23 +295,12 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
       Batch* b;
       {
         std::unique_lock lock(mu);
-        freed.wait(lock, [&] { return stop || !free.empty(); });
-        if (stop) return;
+        freed.wait(lock, [&] { return stop || exhausted || !free.empty(); });
+        if (stop || exhausted) return;
         b = free.back();
         free.pop_back();
       }
-      bool got;
-      {
-        std::lock_guard lock(source_mu);
-        got = source.fill(b);
-      }
-      if (got) parse_batch(b, &parser, &rec);
-      {
-        std::lock_guard lock(mu);
-        if (got) done.emplace(b->seq, b);
-        else free.push_back(b);
-      }
-      if (!got) return;
+      if (!cut_and_parse(b, &parser, &rec)) return;
       parsed.notify_all();
     }
   };
@@ -292,14 +308,24 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
   for (int i = 0; i < workers; ++i) threads.emplace_back(work);
 
   bool complete = true;
+  RecordParser parser(RecordParser::Mode::kFirstError);
   RawContact rec;
   for (int64_t next = 0;; ++next) {
-    Batch* b;
-    {
-      std::unique_lock lock(mu);
-      parsed.wait(lock, [&] { return done.count(next) > 0; });
-      b = done[next];
-      done.erase(next);
+    Batch* b = nullptr;
+    while (b == nullptr) {
+      Batch* mine = nullptr;
+      {
+        std::unique_lock lock(mu);
+        parsed.wait(lock, [&] { return done.count(next) > 0 || (!exhausted && !free.empty()); });
+        if (const auto it = done.find(next); it != done.end()) {
+          b = it->second;
+          done.erase(it);
+        } else {
+          mine = free.back();
+          free.pop_back();
+        }
+      }
+      if (mine != nullptr) cut_and_parse(mine, &parser, &rec);
     }
     const bool more = deliver(*b, sink, &rec);
     const bool last = b->last;

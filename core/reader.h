@@ -5,12 +5,14 @@
 // lines (about kBatchBytes) with LineReader, copies it into a batch it owns,
 // and parses it there with its own RecordParser, keeping what the records'
 // strings point at in the batch. The calling thread takes the batches back in
-// the order they were cut and hands out every line's outcome, so whatever
-// the number of threads the caller sees the same records, errors and line
-// numbers in the same order: results never depend on --threads.
+// the order they were cut and hands out every line's outcome (and, when the
+// next batch is not ready, cuts and parses one itself rather than wait), so
+// whatever the number of threads the caller sees the same records, errors
+// and line numbers in the same order: results never depend on --threads.
 //
-// Memory stays bounded: at most `threads` batches exist (one parsing on the
-// calling thread), each about kBatchBytes of text and what was parsed from it.
+// Memory stays bounded: at most `threads` + 1 batches exist (one when
+// parsing on the calling thread alone), each about kBatchBytes of text and
+// what was parsed from it.
 #pragma once
 
 #include <cstdint>
