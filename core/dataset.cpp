@@ -62,16 +62,48 @@ void Dataset::reserve(size_t records) {
 // Equal hashes are only candidates: the ids themselves are compared.
 void Dataset::drop_duplicates() {
   // One 8-byte entry a record: the high half of its hash, then its index,
-  // so that sorting the integers groups equal hashes in reading order.
-  // Hashed here rather than as records come: the ids are read in the order
-  // they were written, and the hashes need no room until now.
-  std::vector<uint64_t> byhash(contacts.size());
-  for (uint32_t i = 0; i < contacts.size(); ++i) {
+  // so that sorted integers group equal hashes in reading order. Sorted as
+  // a whole they would be; here, on threads, they are first placed by
+  // their top kBucketBits bits, each range of records counting then
+  // placing its own in reading order, and each bucket is sorted alone (it
+  // fits in the cache). Hashed here rather than as records come, twice
+  // (to count, to place): the ids are read in the order they were written,
+  // and the hashes need no room until now.
+  constexpr int kBucketBits = 10;
+  constexpr size_t kBuckets = size_t{1} << kBucketBits;
+  const size_t n = contacts.size();
+  const auto hash_of = [&](size_t i) {
     const uint64_t h = hash_bytes(id(contacts[i])) ^ (static_cast<uint64_t>(contacts[i].channel) * 0x9e3779b97f4a7c15ull);
-    byhash[i] = (h >> 32) << 32 | i;
+    return static_cast<uint32_t>(h >> 32);
+  };
+  const size_t parts = parallel_parts(n, threads);
+  std::vector<uint64_t> next(parts * kBuckets, 0);  // counts, then where a range's next entry of a bucket goes
+  for_parts(n, parts, [&](size_t k, size_t begin, size_t end) {
+    uint64_t* count = &next[k * kBuckets];
+    for (size_t i = begin; i < end; ++i) ++count[hash_of(i) >> (32 - kBucketBits)];
+  });
+  std::vector<uint64_t> bucket_begin(kBuckets + 1);
+  uint64_t at = 0;
+  for (size_t b = 0; b < kBuckets; ++b) {
+    bucket_begin[b] = at;
+    for (size_t k = 0; k < parts; ++k) {
+      const uint64_t count = next[k * kBuckets + b];
+      next[k * kBuckets + b] = at;
+      at += count;
+    }
   }
-  const auto less = std::less<uint64_t>();
-  const auto mid = sort_halves(byhash.begin(), byhash.end(), less, threads);
+  bucket_begin[kBuckets] = at;
+  std::vector<uint64_t> byhash(n);
+  for_parts(n, parts, [&](size_t k, size_t begin, size_t end) {
+    uint64_t* place = &next[k * kBuckets];
+    for (size_t i = begin; i < end; ++i) {
+      const uint32_t h = hash_of(i);
+      byhash[place[h >> (32 - kBucketBits)]++] = uint64_t{h} << 32 | i;
+    }
+  });
+  for_parts(kBuckets, parts, [&](size_t, size_t begin, size_t end) {
+    for (size_t b = begin; b < end; ++b) std::sort(byhash.begin() + bucket_begin[b], byhash.begin() + bucket_begin[b + 1]);
+  });
   // Records that share 32 bits of hash (some thousands among 10M) are split
   // into classes of equal (channel, id); each class keeps its last record
   // in its first's place.
@@ -103,11 +135,11 @@ void Dataset::drop_duplicates() {
     group.clear();
   };
   uint64_t hash = 0;
-  for_each_merged(byhash.begin(), mid, byhash.end(), less, [&](uint64_t e) {
+  for (const uint64_t e : byhash) {
     if (!group.empty() && e >> 32 != hash) settle();
     hash = e >> 32;
     group.push_back(static_cast<uint32_t>(e));
-  });
+  }
   settle();
   byhash = {};
   if (duplicates == 0) return;

@@ -67,16 +67,28 @@ void for_each_merged(It first, It mid, It last, Less less, F&& f) {
   while (b != last) f(*b++);
 }
 
+// How many ranges parallel_for cuts [0, n) into.
+inline size_t parallel_parts(size_t n, int threads) {
+  return n < kParallelSortMin ? 1 : static_cast<size_t>(std::max(1, threads));
+}
+
+// Calls f(k, begin, end) for k = 0 .. parts - 1, each on a thread of its
+// own, for the k-th of `parts` ranges of [0, n) in order (the same ranges
+// for the same n and parts), and returns when all are done.
+template <typename F>
+void for_parts(size_t n, size_t parts, F&& f) {
+  std::vector<std::thread> helpers;
+  for (size_t k = 1; k < parts; ++k) helpers.emplace_back([&f, n, parts, k] { f(k, n * k / parts, n * (k + 1) / parts); });
+  f(size_t{0}, size_t{0}, n / parts);
+  for (std::thread& t : helpers) t.join();
+}
+
 // Calls f(begin, end) on up to `threads` threads for ranges that together
 // cover [0, n) once, and returns when all are done. f must not depend on
 // the order of the ranges.
 template <typename F>
 void parallel_for(size_t n, int threads, F&& f) {
-  const size_t parts = n < kParallelSortMin ? 1 : static_cast<size_t>(std::max(1, threads));
-  std::vector<std::thread> helpers;
-  for (size_t k = 1; k < parts; ++k) helpers.emplace_back([&f, n, parts, k] { f(n * k / parts, n * (k + 1) / parts); });
-  f(size_t{0}, n / parts);
-  for (std::thread& t : helpers) t.join();
+  for_parts(n, parallel_parts(n, threads), [&f](size_t, size_t begin, size_t end) { f(begin, end); });
 }
 
 // The rank of each of n distinct strings view(0) ... view(n - 1) in byte

@@ -1,3 +1,7 @@
+#include <map>
+#include <string>
+#include <vector>
+
 #include <boost/test/unit_test.hpp>
 
 #include "core/dataset.h"
@@ -114,6 +118,40 @@ BOOST_AUTO_TEST_CASE(duplicates_last_read_wins) {
   BOOST_TEST(ds.service(ds.contacts[0]) == "c");  // same channel and id: replaced
   BOOST_TEST(ds.service(ds.contacts[1]) == "b");  // same id, other channel: another contact
   BOOST_TEST(format_time(ds.latest_start) == "2026-03-02T09:00:00Z");
+}
+
+// Enough records for duplicates to be found on several threads: the same
+// survivors (the last of each channel and id, in the place of the first)
+// as a plain map says, whatever the number of threads.
+BOOST_AUTO_TEST_CASE(many_duplicates_same_survivors_on_any_threads) {
+  constexpr int kRecords = 100000;
+  std::string ndjson;
+  std::map<std::pair<std::string, std::string>, int> last;  // (channel, id) -> last record
+  std::vector<std::pair<std::string, std::string>> first_seen;
+  for (int i = 0; i < kRecords; ++i) {
+    const std::string id = std::to_string((i * 7919) % 40000), channel = (i / 3) % 2 == 0 ? "phone" : "email";
+    ndjson += R"({"id":")" + id + R"(","channel":")" + channel + R"(","start":"2026-03-01T09:00:00Z","service":"s)" +
+              std::to_string(i) + "\"}\n";
+    if (last.count({channel, id}) == 0) first_seen.emplace_back(channel, id);
+    last[{channel, id}] = i;
+  }
+  for (const int threads : {1, 2, 3}) {
+    BOOST_TEST_CONTEXT("threads " << threads) {
+      Dataset ds;
+      ds.threads = threads;
+      BOOST_REQUIRE(test::load(ndjson, &ds).empty());
+      BOOST_REQUIRE(ds.contacts.size() == first_seen.size());
+      BOOST_TEST(ds.duplicates == static_cast<int64_t>(kRecords - first_seen.size()));
+      for (size_t k = 0; k < first_seen.size(); ++k) {
+        const Contact& c = ds.contacts[k];
+        BOOST_REQUIRE(channel_name(c.channel) == first_seen[k].first);
+        BOOST_REQUIRE(ds.id(c) == first_seen[k].second);
+        std::string service = std::to_string(last[first_seen[k]]);
+        service.insert(service.begin(), 's');
+        BOOST_REQUIRE(ds.service(c) == service);
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(legs_merge_into_one_contact) {
