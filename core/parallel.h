@@ -21,8 +21,7 @@ inline constexpr size_t kParallelSortMin = size_t{1} << 16;
 
 // Sorts the two halves of [first, last) at once, each with half the
 // threads, and returns where the second begins; with one thread (or a
-// short range) sorts it whole and returns `last`. for_each_merged then
-// walks both in order without a buffer the size of the range.
+// short range) sorts it whole and returns `last`.
 template <typename It, typename Less>
 It sort_halves(It first, It last, Less less, int threads);
 
@@ -51,20 +50,6 @@ It sort_halves(It first, It last, Less less, int threads) {
   parallel_sort(mid, last, less, threads - threads / 2);
   left.join();
   return mid;
-}
-
-// Calls f(element) for the elements of the sorted runs [first, mid) and
-// [mid, last) in merged order (an element of the first run before an equal
-// one of the second, as std::merge).
-template <typename It, typename Less, typename F>
-void for_each_merged(It first, It mid, It last, Less less, F&& f) {
-  It a = first, b = mid;
-  while (a != mid && b != last) {
-    if (less(*b, *a)) f(*b++);
-    else f(*a++);
-  }
-  while (a != mid) f(*a++);
-  while (b != last) f(*b++);
 }
 
 // How many ranges parallel_for cuts [0, n) into.
