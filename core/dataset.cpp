@@ -249,7 +249,11 @@ void Dataset::finish() {
     for (size_t i = begin; i < end; ++i) contacts[i].customer = linker.customer_node(record(i));
   });
   customer_of_label_.assign(linker.node_count(), kNone);
-  for (Contact& c : contacts) c.customer = customer_of_node(c.customer);
+  for (size_t i = 0; i < contacts.size(); ++i) {
+    if (i + 16 < contacts.size() && contacts[i + 16].customer != kNone)
+      prefetch(&customer_of_label_[contacts[i + 16].customer]);
+    contacts[i].customer = customer_of_node(contacts[i].customer);
+  }
   if (keep_record_customers) {
     record_customers.resize(linker.records());
     parallel_for(record_customers.size(), threads, [&](size_t begin, size_t end) {
