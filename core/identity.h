@@ -121,6 +121,8 @@ class Linker {
   std::string key_text(uint32_t node) const;
   // The same, appended to *out. Safe to call from several threads at once.
   void append_key_text(uint32_t node, std::string* out) const;
+  // Warms the caches for append_key_text(node), in two steps (Interner::warm_view).
+  void warm_key_text(uint32_t node, int step) const { names_.warm_view(node, step); }
   uint32_t node_count() const { return names_.size(); }
   // The other node whose key_text is the same as `node`'s: a known key
   // written KIND:VALUE and the identifier KIND, VALUE. Both may name

@@ -42,6 +42,11 @@ class Interner {
     const Slot& s = slots_[home(static_cast<uint32_t>(hash >> 32))];
     if (s.place != kNone && s.tag == static_cast<uint32_t>(hash >> 32)) prefetch(at(s.place));
   }
+  // The same for view(id): where the entry is (step 0), then the entry.
+  void warm_view(uint32_t id, int step) const {
+    if (step == 0) prefetch(&where_[id]);
+    else prefetch(at(where_[id]));
+  }
   // Bytes held, for memory accounting.
   size_t memory() const;
 
