@@ -108,7 +108,8 @@ class JourneyWriter {
     // little further on are fetched meanwhile, in three steps.
     const auto warm = [&](size_t line, int step) {
       if (line >= b.lines.size()) return;
-      const size_t e0 = line == 0 ? 0 : b.lines[line - 1].episodes_end, o0 = line == 0 ? 0 : b.lines[line - 1].outbound_end;
+      const size_t e0 = line == 0 ? 0 : b.lines[line - 1].episodes_end;
+      const size_t o0 = line == 0 ? 0 : b.lines[line - 1].outbound_end;
       for (size_t e = e0; e < b.lines[line].episodes_end; ++e)
         for (const uint32_t c : b.episodes[e].contacts) ds_.warm_contact(c, step);
       for (size_t o = o0; o < b.lines[line].outbound_end; ++o) ds_.warm_contact(b.outbound[o], step);

@@ -102,7 +102,8 @@ void Dataset::drop_duplicates() {
     }
   });
   for_parts(kBuckets, parts, [&](size_t, size_t begin, size_t end) {
-    for (size_t b = begin; b < end; ++b) std::sort(byhash.begin() + bucket_begin[b], byhash.begin() + bucket_begin[b + 1]);
+    for (size_t b = begin; b < end; ++b)
+      std::sort(byhash.begin() + bucket_begin[b], byhash.begin() + bucket_begin[b + 1]);
   });
   // Records that share 32 bits of hash (some thousands among 10M) are split
   // into classes of equal (channel, id); each class keeps its last record

@@ -82,7 +82,10 @@ uint32_t Interner::intern(std::string_view s, uint64_t hash, bool* added) {
 uint32_t Interner::append(std::string_view s, uint32_t id) {
   const size_t head = s.size() < 0xff ? 5 : 9;
   const size_t need = (head + s.size() + 3) / 4 * 4;
-  if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < need) {
+  // A new block when the last is full, or when an entry there could not be
+  // placed (past kMaxBlock: a block of one long string is full already).
+  if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < need ||
+      blocks_.back().size() >= kMaxBlock) {
     // Blocks double from 4 KiB to kMaxBlock: a table of a few strings
     // stays small, a large one is a few hundred blocks at most.
     if (blocks_.size() == size_t{1} << (32 - kOffsetBits))

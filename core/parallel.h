@@ -63,7 +63,8 @@ inline size_t parallel_parts(size_t n, int threads) {
 template <typename F>
 void for_parts(size_t n, size_t parts, F&& f) {
   std::vector<std::thread> helpers;
-  for (size_t k = 1; k < parts; ++k) helpers.emplace_back([&f, n, parts, k] { f(k, n * k / parts, n * (k + 1) / parts); });
+  for (size_t k = 1; k < parts; ++k)
+    helpers.emplace_back([&f, n, parts, k] { f(k, n * k / parts, n * (k + 1) / parts); });
   f(size_t{0}, size_t{0}, n / parts);
   for (std::thread& t : helpers) t.join();
 }
