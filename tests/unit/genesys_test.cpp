@@ -71,8 +71,10 @@ BOOST_AUTO_TEST_CASE(ivr_abandoned_and_transferred) {
 BOOST_AUTO_TEST_CASE(several_media_make_several_contacts) {
   const std::string callback =
       participant("customer", "callback", seg("13:20:00", "13:30:00", "interact"), R"(,"callbackNumbers":["+15145550199"])");
-  auto s = run("[" + conversation("c2", kCustomerVoice + "," + callback + "," + kQueue,
-                                  R"(,"originatingDirection":"inbound")") + "]");
+  std::string array = conversation("c2", kCustomerVoice + "," + callback + "," + kQueue,
+                                    R"(,"originatingDirection":"inbound")");
+  array.insert(array.begin(), '[');
+  auto s = run(array + "]");
   BOOST_REQUIRE_EQUAL(s.records.size(), 2u);
   BOOST_CHECK_EQUAL(s.records[0].id, "c2:voice");
   BOOST_CHECK_EQUAL(s.records[1].id, "c2:callback");
