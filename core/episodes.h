@@ -6,12 +6,14 @@
 // into their own output.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 #include "core/dataset.h"
+#include "core/prefetch.h"
 
 namespace parcours {
 
@@ -59,8 +61,15 @@ void for_each_episode(const Dataset& ds, const Params& p, const std::vector<uint
   // Episodes that started after this have not had their whole window yet.
   const Micros cutoff = as_of == kNoTime ? kNoTime : as_of - p.window;
   const auto& cs = ds.contacts;
+  // The contacts come in scan order, from anywhere in memory: those 16 on
+  // are fetched meanwhile.
+  size_t warmed = 0;
+  const auto warm_to = [&](size_t k) {
+    for (k = std::min(k, order.size()); warmed < k; ++warmed) prefetch(&cs[order[warmed]]);
+  };
   size_t i = 0;
   while (i < order.size()) {
+    warm_to(i + 17);
     const Contact& first = cs[order[i]];
     Episode e;
     e.customer = first.customer;
@@ -70,6 +79,7 @@ void for_each_episode(const Dataset& ds, const Params& p, const std::vector<uint
     e.end = first.end != kNoTime ? first.end : first.start;
     size_t j = i + 1;
     for (; j < order.size(); ++j) {
+      warm_to(j + 17);
       const Contact& prev = cs[order[j - 1]];
       const Contact& c = cs[order[j]];
       if (c.customer != first.customer || (!p.any_service && c.service != first.service)) break;
