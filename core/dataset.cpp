@@ -39,9 +39,7 @@ void Dataset::add(const RawContact& r) {
 
 void Dataset::warm(const RawContact& r, int step) const {
   linker.warm(r, step);
-  if (r.conversation_hash == 0) return;
-  if (step == 0) conversations.warm_slot(r.conversation_hash);
-  else conversations.warm_entry(r.conversation_hash);
+  if (r.conversation_hash != 0) conversations.warm(r.conversation_hash, step);
 }
 
 void Dataset::reserve(size_t records) {

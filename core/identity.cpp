@@ -377,13 +377,8 @@ void Linker::hash_names(const RawContact& r, std::span<const std::pair<std::stri
 void Linker::warm(const RawContact& r, int step) const {
   // A phone number still to normalise is in raw_phones_, not names_: warmed
   // in vain, which costs little (few are, and they repeat).
-  if (step == 0) {
-    if (r.customer_hash != 0) names_.warm_slot(r.customer_hash);
-    for (const uint64_t h : r.id_hashes) names_.warm_slot(h);
-  } else {
-    if (r.customer_hash != 0) names_.warm_entry(r.customer_hash);
-    for (const uint64_t h : r.id_hashes) names_.warm_entry(h);
-  }
+  if (r.customer_hash != 0) names_.warm(r.customer_hash, step);
+  for (const uint64_t h : r.id_hashes) names_.warm(h, step);
 }
 
 void Linker::reserve(size_t n) {

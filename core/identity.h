@@ -98,8 +98,8 @@ class Linker {
   // has no key) and one per identifier into ids_out. `buf` is scratch space.
   static void hash_names(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
                          uint64_t* customer, uint64_t* ids_out, std::string* buf);
-  // Warms the caches for add(r) (Interner::warm_slot, step 0, then
-  // warm_entry, step 1), when r carries its hashes.
+  // Warms the caches for add(r) in two steps (Interner::warm), when r
+  // carries its hashes.
   void warm(const RawContact& r, int step) const;
   uint32_t records() const { return static_cast<uint32_t>(begin_.size() - 1); }
   // Room for about `records` records in all (see Dataset::reserve).

@@ -122,10 +122,4 @@ void Interner::grow() {
   }
 }
 
-size_t Interner::memory() const {
-  size_t bytes = where_.capacity() * sizeof(uint32_t) + slots_.capacity() * sizeof(Slot);
-  for (const BigVector<char>& b : blocks_) bytes += b.capacity();
-  return bytes;
-}
-
 }  // namespace parcours

@@ -35,20 +35,18 @@ class Interner {
   std::string_view view(uint32_t id) const { return text(at(where_[id])); }
   uint32_t size() const { return static_cast<uint32_t>(where_.size()); }
   // Warming the caches for intern(s, hash) a little later, in two steps
-  // some records apart: the slot first; then, once it has arrived, the
-  // entry it points at. Neither changes anything.
-  void warm_slot(uint64_t hash) const { prefetch(&slots_[home(static_cast<uint32_t>(hash >> 32))]); }
-  void warm_entry(uint64_t hash) const {
+  // some records apart: the slot first (step 0); then, once it has
+  // arrived, the entry it points at (step 1). Neither changes anything.
+  void warm(uint64_t hash, int step) const {
     const Slot& s = slots_[home(static_cast<uint32_t>(hash >> 32))];
-    if (s.place != kNone && s.tag == static_cast<uint32_t>(hash >> 32)) prefetch(at(s.place));
+    if (step == 0) prefetch(&s);
+    else if (s.place != kNone && s.tag == static_cast<uint32_t>(hash >> 32)) prefetch(at(s.place));
   }
   // The same for view(id): where the entry is (step 0), then the entry.
   void warm_view(uint32_t id, int step) const {
     if (step == 0) prefetch(&where_[id]);
     else prefetch(at(where_[id]));
   }
-  // Bytes held, for memory accounting.
-  size_t memory() const;
 
  private:
   // Where an entry is: block in the high 8 bits, offset in the block in

@@ -57,9 +57,10 @@ inline size_t parallel_parts(size_t n, int threads) {
   return n < kParallelSortMin ? 1 : static_cast<size_t>(std::max(1, threads));
 }
 
-// Calls f(k, begin, end) for k = 0 .. parts - 1, each on a thread of its
-// own, for the k-th of `parts` ranges of [0, n) in order (the same ranges
-// for the same n and parts), and returns when all are done.
+// Calls f(k, begin, end) for k = 0 .. parts - 1, the k-th of `parts`
+// ranges of [0, n) in order (the same ranges for the same n and parts),
+// k = 0 on the calling thread and each other on a thread of its own, and
+// returns when all are done.
 template <typename F>
 void for_parts(size_t n, size_t parts, F&& f) {
   std::vector<std::thread> helpers;

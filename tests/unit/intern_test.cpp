@@ -75,9 +75,9 @@ BOOST_AUTO_TEST_CASE(interner_warming_changes_nothing) {
   for (uint32_t i = 0; i < 1000; ++i) in.intern(std::to_string(i));
   for (uint32_t i = 0; i < 2000; ++i) {
     const std::string s = std::to_string(i);
-    in.warm_slot(hash_bytes(s));
-    in.warm_entry(hash_bytes(s));
-    in.warm_entry(hash_bytes(s) ^ 1);
+    in.warm(hash_bytes(s), 0);
+    in.warm(hash_bytes(s), 1);
+    in.warm(hash_bytes(s) ^ 1, 1);
     if (i < 1000) {
       in.warm_view(i, 0);
       in.warm_view(i, 1);
