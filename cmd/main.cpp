@@ -2,6 +2,10 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <new>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -71,7 +75,70 @@ int unknown_command(std::string_view name) {
   return kExitUsage;
 }
 
+// The tool running, for messages about the run as a whole.
+std::string_view g_tool = "parcours";
+
+void say_out_of_memory() {
+  fmt::print(stderr,
+             "parcours {}: out of memory: the input needs more than this process may use (free memory, "
+             "'ulimit -v', a container's limit); run it where more memory is available, or on a part of the "
+             "input (a shorter period)\n",
+             g_tool);
+}
+
+// A thread that cannot be started for want of memory (its stack).
+bool no_room_for_thread(const std::system_error& e) {
+  return e.code() == std::errc::resource_unavailable_try_again || e.code() == std::errc::not_enough_memory;
+}
+
+// Memory running out, or an input past a limit of the engine, ends the run
+// with a message and kExitMemory. The -o outputs are abandoned as the stack
+// unwinds (Output's destructor removes each temporary file).
+int run_guarded(const std::function<int()>& run) {
+  try {
+    return run();
+  } catch (const std::bad_alloc&) {
+    say_out_of_memory();
+  } catch (const std::system_error& e) {
+    if (!no_room_for_thread(e)) throw;
+    say_out_of_memory();
+  } catch (const TooLarge& e) {
+    fmt::print(stderr, "parcours {}: input too large: {}; run it on a part of the input (a shorter period)\n",
+               g_tool, e.what());
+  }
+  return kExitMemory;
+}
+
+// An exception nothing caught: memory running out where no one waits for
+// it, or a bug. The temporary outputs are removed first; then the process
+// ends with kExitMemory for the first, and aborts (a core to report) for
+// the second.
+[[noreturn]] void on_terminate() {
+  remove_temp_files();
+  std::string what = "an unknown exception";
+  if (const std::exception_ptr e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::bad_alloc&) {
+      say_out_of_memory();
+      std::_Exit(kExitMemory);
+    } catch (const std::system_error& x) {
+      if (no_room_for_thread(x)) {
+        say_out_of_memory();
+        std::_Exit(kExitMemory);
+      }
+      what = x.what();
+    } catch (const std::exception& x) {
+      what = x.what();
+    } catch (...) {
+    }
+  }
+  fmt::print(stderr, "parcours {}: internal error: {}; please report it, with the command line\n", g_tool, what);
+  std::abort();
+}
+
 int run_tool(const Tool& t, int argc, char** argv) {
+  g_tool = t.name;
   CLI::App app{std::string(t.summary), fmt::format("parcours {}", t.name)};
   app.set_help_flag("-h,--help", "print this help and exit");
   app.option_defaults()->always_capture_default(false);
@@ -86,7 +153,7 @@ int run_tool(const Tool& t, int argc, char** argv) {
     return kExitUsage;
   }
   audit().app = &app;
-  if (audit().replay.empty()) return run();
+  if (audit().replay.empty()) return run_guarded(run);
 
   // --replay: the same tool again, on the command line the manifest holds.
   std::vector<std::string> args;
@@ -103,7 +170,7 @@ int run_tool(const Tool& t, int argc, char** argv) {
     return kExitUsage;
   }
   audit().app = &again;
-  return run();
+  return run_guarded(run);
 }
 
 }  // namespace
@@ -117,6 +184,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   // Ctrl-C, kill, a closed terminal: temporary -o files are removed first.
   install_cleanup_on_signal();
+  std::set_terminate(on_terminate);
   if (argc < 2) {
     usage(stderr);
     return kExitUsage;

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <stdexcept>
+
+#include "core/diag.h"
 
 namespace parcours {
 
@@ -69,7 +70,7 @@ uint32_t Interner::intern(std::string_view s, uint64_t hash, bool* added) {
     }
   }
   const uint32_t id = size();
-  if (id == kNone) throw std::length_error("more than 2^32 - 1 distinct strings");
+  if (id == kNone) throw TooLarge("more than 2^32 - 1 distinct strings in one table");
   const uint32_t place = append(s, id);
   where_.push_back(place);
   slots_[i] = Slot{tag, place};
@@ -89,7 +90,7 @@ uint32_t Interner::append(std::string_view s, uint32_t id) {
     // Blocks double from 4 KiB to kMaxBlock: a table of a few strings
     // stays small, a large one is a few hundred blocks at most.
     if (blocks_.size() == size_t{1} << (32 - kOffsetBits))
-      throw std::length_error("more than 16 GiB of distinct strings");
+      throw TooLarge("more than 16 GiB of distinct strings in one table");
     const size_t next = blocks_.empty() ? 4096 : std::min(kMaxBlock, blocks_.back().capacity() * 2);
     blocks_.emplace_back().reserve(std::max(next, need));
   }

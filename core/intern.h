@@ -29,6 +29,7 @@ class Interner {
   // The id of s, adding it if new; *added tells which.
   uint32_t intern(std::string_view s, bool* added = nullptr) { return intern(s, hash_bytes(s), added); }
   // The same with hash_bytes(s) already known (computed on another thread).
+  // Throws TooLarge (core/diag.h) past 2^32 - 1 strings or 16 GiB of them.
   uint32_t intern(std::string_view s, uint64_t hash, bool* added);
   // The id of s, or kNone.
   uint32_t find(std::string_view s) const;

@@ -9,12 +9,58 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <iterator>
+#include <mutex>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace parcours {
+
+// Threads that are joined however the scope that started them is left, and
+// whose exceptions reach the thread that waits for them: memory running out
+// on any thread (std::bad_alloc) ends the run with a message, where a bare
+// std::thread would call std::terminate — whether the exception escapes the
+// thread's function, or the starting thread throws while it still runs.
+class ThreadGroup {
+ public:
+  ThreadGroup() = default;
+  ThreadGroup(const ThreadGroup&) = delete;
+  ThreadGroup& operator=(const ThreadGroup&) = delete;
+  // Leaving the scope by an exception: waits, and the threads' own
+  // exceptions are dropped in favour of the one under way.
+  ~ThreadGroup() { wait(); }
+
+  template <typename F>
+  void spawn(F&& f) {
+    threads_.emplace_back([this, f = std::forward<F>(f)]() mutable {
+      try {
+        f();
+      } catch (...) {
+        const std::lock_guard lock(mu_);
+        if (!error_) error_ = std::current_exception();
+      }
+    });
+  }
+
+  // Waits for every thread, then rethrows the first exception one threw.
+  void join() {
+    wait();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+
+ private:
+  void wait() {
+    for (std::thread& t : threads_)
+      if (t.joinable()) t.join();
+  }
+
+  std::mutex mu_;
+  std::vector<std::thread> threads_;
+  std::exception_ptr error_;
+};
 
 // Below this many elements, one thread sorts faster than two.
 inline constexpr size_t kParallelSortMin = size_t{1} << 16;
@@ -46,7 +92,8 @@ It sort_halves(It first, It last, Less less, int threads) {
     return last;
   }
   const It mid = first + static_cast<std::ptrdiff_t>(n / 2);
-  std::thread left([&] { parallel_sort(first, mid, less, threads / 2); });
+  ThreadGroup left;
+  left.spawn([&] { parallel_sort(first, mid, less, threads / 2); });
   parallel_sort(mid, last, less, threads - threads / 2);
   left.join();
   return mid;
@@ -63,11 +110,10 @@ inline size_t parallel_parts(size_t n, int threads) {
 // returns when all are done.
 template <typename F>
 void for_parts(size_t n, size_t parts, F&& f) {
-  std::vector<std::thread> helpers;
-  for (size_t k = 1; k < parts; ++k)
-    helpers.emplace_back([&f, n, parts, k] { f(k, n * k / parts, n * (k + 1) / parts); });
+  ThreadGroup helpers;
+  for (size_t k = 1; k < parts; ++k) helpers.spawn([&f, n, parts, k] { f(k, n * k / parts, n * (k + 1) / parts); });
   f(size_t{0}, size_t{0}, n / parts);
-  for (std::thread& t : helpers) t.join();
+  helpers.join();
 }
 
 // Calls f(begin, end) on up to `threads` threads for ranges that together

@@ -7,12 +7,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <simdjson.h>
 
 #include "core/identity.h"
 #include "core/input.h"
+#include "core/parallel.h"
 
 namespace parcours {
 
@@ -263,6 +265,7 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
   std::map<int64_t, Batch*> done;
   bool stop = false;
   bool exhausted = false;  // the source has handed out its last batch
+  bool failed = false;     // a worker threw (std::bad_alloc)
   // One batch for each worker, one for the calling thread to parse, one
   // parsed and waiting to be handed out.
   for (int i = 0; i < workers + 2; ++i) free.push_back(pool.emplace_back(std::make_unique<Batch>()).get());
@@ -289,23 +292,50 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
   };
 
   auto work = [&] {
-    RecordParser parser(RecordParser::Mode::kFirstError);
-    RawContact rec;
-    for (;;) {
-      Batch* b;
-      {
-        std::unique_lock lock(mu);
-        freed.wait(lock, [&] { return stop || exhausted || !free.empty(); });
-        if (stop || exhausted) return;
-        b = free.back();
-        free.pop_back();
+    try {
+      RecordParser parser(RecordParser::Mode::kFirstError);
+      RawContact rec;
+      for (;;) {
+        Batch* b;
+        {
+          std::unique_lock lock(mu);
+          freed.wait(lock, [&] { return stop || exhausted || !free.empty(); });
+          if (stop || exhausted) return;
+          b = free.back();
+          free.pop_back();
+        }
+        if (!cut_and_parse(b, &parser, &rec)) return;
+        parsed.notify_all();
       }
-      if (!cut_and_parse(b, &parser, &rec)) return;
+    } catch (...) {
+      // Memory ran out: the calling thread, perhaps waiting for the batch
+      // this one held, stops; the group hands it the exception.
+      {
+        std::lock_guard lock(mu);
+        stop = failed = true;
+      }
       parsed.notify_all();
+      freed.notify_all();
+      throw;
     }
   };
-  std::vector<std::thread> threads;
-  for (int i = 0; i < workers; ++i) threads.emplace_back(work);
+  ThreadGroup threads;
+  // However the calling thread leaves (an exception included), the workers
+  // stop before the group waits for them.
+  struct StopWorkers {
+    std::mutex& mu;
+    std::condition_variable& freed;
+    bool& stop;
+    ~StopWorkers() {
+      {
+        std::lock_guard lock(mu);
+        stop = true;
+      }
+      freed.notify_all();
+    }
+  };
+  for (int i = 0; i < workers; ++i) threads.spawn(work);
+  std::optional<StopWorkers> stop_workers(StopWorkers{mu, freed, stop});
 
   bool complete = true;
   RecordParser parser(RecordParser::Mode::kFirstError);
@@ -316,7 +346,8 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
       Batch* mine = nullptr;
       {
         std::unique_lock lock(mu);
-        parsed.wait(lock, [&] { return done.count(next) > 0 || (!exhausted && !free.empty()); });
+        parsed.wait(lock, [&] { return failed || done.count(next) > 0 || (!exhausted && !free.empty()); });
+        if (failed) break;
         if (const auto it = done.find(next); it != done.end()) {
           b = it->second;
           done.erase(it);
@@ -327,6 +358,7 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
       }
       if (mine != nullptr) cut_and_parse(mine, &parser, &rec);
     }
+    if (b == nullptr) break;  // a worker failed: its exception follows
     const bool more = deliver(*b, sink, &rec);
     const bool last = b->last;
     {
@@ -341,12 +373,8 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
     }
     if (last) break;
   }
-  {
-    std::lock_guard lock(mu);
-    stop = true;
-  }
-  freed.notify_all();
-  for (std::thread& t : threads) t.join();
+  stop_workers.reset();
+  threads.join();
   return complete;
 }
 

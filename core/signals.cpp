@@ -24,10 +24,14 @@ Slot g_slots[kSlots];
 
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
-extern "C" void on_signal(int sig) {
-  const int saved = errno;
+void unlink_all() {
   for (Slot& s : g_slots)
     if (s.used) ::unlink(s.path);
+}
+
+extern "C" void on_signal(int sig) {
+  const int saved = errno;
+  unlink_all();
   // SA_RESETHAND has restored the default action and SA_NODEFER leaves the
   // signal unblocked, so this ends the process by the signal itself.
   ::raise(sig);
@@ -36,6 +40,8 @@ extern "C" void on_signal(int sig) {
 }
 
 }  // namespace
+
+void remove_temp_files() { unlink_all(); }
 
 void install_cleanup_on_signal() {
   for (const int sig : kSignals) {

@@ -34,4 +34,8 @@ int create_temp_file(char* tmpl);
 // The file is renamed into place or removed: no longer the handler's.
 void forget_temp_file(const char* path);
 
+// Removes every registered temporary file now, as the handler would: for a
+// process about to end abnormally (std::terminate) without unwinding.
+void remove_temp_files();
+
 }  // namespace parcours

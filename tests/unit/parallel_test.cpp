@@ -1,9 +1,13 @@
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <random>
+#include <new>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
@@ -69,5 +73,45 @@ BOOST_AUTO_TEST_CASE(ranks_in_byte_order_match_string_order) {
       const auto got = ranks_in_byte_order(n, [&](uint32_t i) { return std::string_view(s[i]); }, threads);
       BOOST_TEST(got == want, "n=" << n << " threads=" << threads);
     }
+  }
+}
+
+// An exception on a thread of the group reaches the thread that joins it;
+// one on the starting thread while the others still run leaves them joined
+// (a bare std::thread would call std::terminate in both cases).
+BOOST_AUTO_TEST_CASE(thread_group_passes_exceptions_on) {
+  std::atomic<int> ran{0};
+  {
+    ThreadGroup group;
+    for (int i = 0; i < 4; ++i)
+      group.spawn([&ran, i] {
+        ++ran;
+        if (i == 2) throw std::bad_alloc();
+      });
+    BOOST_CHECK_THROW(group.join(), std::bad_alloc);
+    group.join();  // the exception is passed on once
+  }
+  BOOST_TEST(ran == 4);
+  std::atomic<bool> release{false};
+  BOOST_CHECK_THROW(
+      {
+        ThreadGroup group;
+        group.spawn([&release] {
+          while (!release) std::this_thread::yield();
+        });
+        release = true;
+        throw std::runtime_error("on the starting thread");
+      },
+      std::runtime_error);
+  // for_parts: a part that throws, on the calling thread or another.
+  for (const size_t thrower : {size_t{0}, size_t{2}}) {
+    std::atomic<int> parts{0};
+    BOOST_CHECK_THROW(for_parts(1000, 3,
+                                [&](size_t k, size_t, size_t) {
+                                  ++parts;
+                                  if (k == thrower) throw std::bad_alloc();
+                                }),
+                      std::bad_alloc);
+    BOOST_TEST(parts == 3);
   }
 }

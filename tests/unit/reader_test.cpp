@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <new>
 
 #include <boost/test/unit_test.hpp>
 #include <fmt/format.h>
@@ -137,6 +138,30 @@ BOOST_AUTO_TEST_CASE(reader_announces_records_ahead) {
       }
       for (const auto& [id, step] : announced)
         BOOST_REQUIRE(std::find(delivered.begin(), delivered.end(), id) != delivered.end());
+    }
+  }
+}
+
+// A sink that throws (memory running out while adding a record) has its
+// exception passed on by read_canonical, with the parsing threads stopped
+// and joined rather than std::terminate called on a running thread.
+BOOST_AUTO_TEST_CASE(reader_passes_on_the_sinks_exception) {
+  TempFile a(records(0, 5000, false));
+  for (const int threads : {1, 2, 8}) {
+    for (const size_t batch : {size_t{64}, size_t{1} << 20}) {
+      BOOST_TEST_CONTEXT("threads " << threads << ", batch " << batch) {
+        int seen = 0;
+        RecordSink sink;
+        sink.open_failed = [](size_t, const std::string&) {};
+        sink.file_done = [](size_t, const std::string&) {};
+        sink.rejected = [](size_t, int64_t, const FieldError&) { return true; };
+        sink.record = [&](size_t, int64_t, const RawContact&) {
+          if (++seen == 1000) throw std::bad_alloc();
+          return true;
+        };
+        BOOST_CHECK_THROW(read_canonical({a.path}, threads, sink, batch), std::bad_alloc);
+        BOOST_TEST(seen == 1000);
+      }
     }
   }
 }
