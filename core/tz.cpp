@@ -129,7 +129,7 @@ Micros Zone::to_utc(Micros local, LocalKind* kind, Micros* later) {
   const Micros first = local - info.first.offset.count() * kMicrosPerSecond;
   if (info.result == date::local_info::nonexistent) {
     if (kind != nullptr) *kind = LocalKind::gap;
-    if (later != nullptr) *later = first;
+    if (later != nullptr) *later = local - info.second.offset.count() * kMicrosPerSecond;
     return first;
   }
   if (info.result == date::local_info::ambiguous) {

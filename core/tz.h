@@ -10,7 +10,10 @@
 //  - a time in a gap (spring forward: 02:30 on a night that jumps from 02:00
 //    to 03:00) never existed; it is read with the offset in force before the
 //    change (02:30 EST = 07:30Z in Toronto), as a clock nobody moved forward
-//    would have shown it, and reported as LocalKind::gap;
+//    would have shown it, and reported as LocalKind::gap; the reading with
+//    the offset after the change (02:30 EDT = 06:30Z, as a clock moved
+//    forward early would have shown it) is offered too, for a reader that
+//    can tell from context (an end time that would fall before its start);
 //  - an ambiguous time (fall back: 01:30 happens twice) takes the first
 //    occurrence, the earlier instant, and is reported as LocalKind::ambiguous;
 //    the later one is offered too, for a reader that can tell from context
@@ -60,7 +63,8 @@ class Zone {
 
   // The instant a local reading names, by the rules above. *kind (if given)
   // says which case applied; *later (if given) is the second occurrence of an
-  // ambiguous time, else the result itself.
+  // ambiguous time, the reading with the offset after the change of a time
+  // in a gap, else the result itself.
   //
   // Consecutive times of one period (between two offset changes) reuse the
   // last answer's range without asking the database: a CDR file's millions

@@ -174,7 +174,7 @@ class AsteriskReader : public FormatReader {
   }
 
   // Reads a local time; false with *why set when it is not one.
-  bool local_time(std::string_view text, std::string_view what, Micros start, Micros* out, std::string* why) {
+  bool local_time(std::string_view text, std::string_view what, Micros start, LocalTime* out, std::string* why) {
     return read_local_time(zone_, text, what, start, out, why, *sink_);
   }
 
@@ -203,12 +203,17 @@ class AsteriskReader : public FormatReader {
       sink_->reject(line, raw, "start: the call has no start time; fix or remove the record");
       return;
     }
-    if (!local_time(f[kStart], "start", kNoTime, &leg.start, &why) ||
-        (!f[kAnswer].empty() && !local_time(f[kAnswer], "answer", leg.start, &leg.answer, &why)) ||
-        (!f[kEnd].empty() && !local_time(f[kEnd], "end", leg.start, &leg.end, &why))) {
+    LocalTime start, answer, end;
+    if (!local_time(f[kStart], "start", kNoTime, &start, &why) ||
+        (!f[kAnswer].empty() && !local_time(f[kAnswer], "answer", start.utc, &answer, &why)) ||
+        (!f[kEnd].empty() && !local_time(f[kEnd], "end", start.utc, &end, &why))) {
       sink_->reject(line, raw, why);
       return;
     }
+    settle_gaps(&start, &answer, &end, *sink_);
+    leg.start = start.utc;
+    leg.answer = answer.utc;
+    leg.end = end.utc;
     if (leg.end != kNoTime && leg.end < leg.start) {
       sink_->reject(line, raw, fmt::format("end {} is before start {}; fix the times or remove the record", f[kEnd], f[kStart]));
       return;

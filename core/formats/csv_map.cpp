@@ -175,22 +175,18 @@ class CsvMapReader : public FormatReader {
     if (!v->empty() && f.has_default) *v = f.default_value;  // an empty value stays absent
   }
 
-  bool time(const FieldMap& f, std::string_view text, std::string_view where, Micros start, Micros* out, std::string* why) {
+  // Reads a time by its format: an instant, or a wall-clock reading of
+  // zone_ (t->local) for the caller to convert.
+  bool time(const FieldMap& f, std::string_view text, std::string_view where, ParsedTime* t, std::string* why) {
     const TimeFormat& format = f.has_format ? f.format : m_.time_format;
-    ParsedTime t;
     std::string err;
-    if (!read_time(format, text, &t, &err)) {
+    if (!read_time(format, text, t, &err)) {
       const int64_t line = f.has_format ? f.format_line : m_.time_format_line;
       *why = line > 0 ? fmt::format("{}: {} in {}; fix the value, or the format at {}:{}", f.field, err, where, m_.file, line)
                       : fmt::format("{}: {} in {}; fix the value, or give its format in {} (time_format = ...)", f.field,
                                     err, where, m_.file);
       return false;
     }
-    if (!t.local) {
-      *out = t.value;
-      return true;
-    }
-    *out = local_to_utc(zone_, t.value, start, *sink_);
     return true;
   }
 
@@ -259,14 +255,22 @@ class CsvMapReader : public FormatReader {
         r.set_attr(std::string_view(field).substr(5), v);
       }
     }
-    Micros* dst[3] = {&r.start, &r.answered, &r.end};
+    // The start first: answered and end are read against it.
+    LocalTime t[3];
     for (int i = 0; i < 3; ++i) {
       if (times[i] == nullptr || time_text[i].empty()) continue;
-      if (!time(*times[i], time_text[i], time_where[i], r.start, dst[i], &why)) {
+      ParsedTime p;
+      if (!time(*times[i], time_text[i], time_where[i], &p, &why)) {
         sink_->reject(rec.line, rec.raw, why);
         return;
       }
+      t[i] = p.local ? local_time(zone_, p.value, t[0].utc, *sink_) : LocalTime{p.value, p.value};
     }
+    settle_gaps(&t[0], &t[1], &t[2], *sink_);
+    r.start = t[0].utc;
+    r.answered = t[1].utc;
+    r.end = t[2].utc;
+    Micros* dst[3] = {&r.start, &r.answered, &r.end};
     for (int i = 1; i < 3; ++i) {
       if (*dst[i] != kNoTime && *dst[i] < r.start) {
         sink_->reject(rec.line, rec.raw,

@@ -65,7 +65,7 @@ class FreeswitchReader : public FormatReader {
   }
 
  private:
-  bool local_time(std::string_view text, std::string_view what, Micros start, Micros* out, std::string* why) {
+  bool local_time(std::string_view text, std::string_view what, Micros start, LocalTime* out, std::string* why) {
     return read_local_time(zone_, text, what, start, out, why, *sink_);
   }
 
@@ -88,12 +88,17 @@ class FreeswitchReader : public FormatReader {
       sink_->reject(line, raw, "start_stamp: the call has no start time; fix or remove the record");
       return;
     }
-    if (!local_time(f[kStart], "start_stamp", kNoTime, &leg.start, &why) ||
-        (!f[kAnswer].empty() && !local_time(f[kAnswer], "answer_stamp", leg.start, &leg.answer, &why)) ||
-        (!f[kEnd].empty() && !local_time(f[kEnd], "end_stamp", leg.start, &leg.end, &why))) {
+    LocalTime start, answer, end;
+    if (!local_time(f[kStart], "start_stamp", kNoTime, &start, &why) ||
+        (!f[kAnswer].empty() && !local_time(f[kAnswer], "answer_stamp", start.utc, &answer, &why)) ||
+        (!f[kEnd].empty() && !local_time(f[kEnd], "end_stamp", start.utc, &end, &why))) {
       sink_->reject(line, raw, why);
       return;
     }
+    settle_gaps(&start, &answer, &end, *sink_);
+    leg.start = start.utc;
+    leg.answer = answer.utc;
+    leg.end = end.utc;
     if (leg.end != kNoTime && leg.end < leg.start) {
       sink_->reject(line, raw,
                     fmt::format("end_stamp {} is before start_stamp {}; fix the times or remove the record", f[kEnd],

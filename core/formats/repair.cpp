@@ -8,26 +8,25 @@
 
 namespace parcours {
 
-Micros local_to_utc(Zone& zone, Micros local, Micros start, IngestSink& sink) {
+LocalTime local_time(Zone& zone, Micros local, Micros start, IngestSink& sink) {
   LocalKind kind;
-  Micros later;
-  Micros utc = zone.to_utc(local, &kind, &later);
-  if (kind == LocalKind::gap) {
-    sink.note("local times in a daylight-saving gap (read with the offset before the change)");
-  } else if (kind == LocalKind::ambiguous) {
+  LocalTime t;
+  t.utc = zone.to_utc(local, &kind, &t.after_change);
+  if (kind == LocalKind::ambiguous) {
     // An answer or end that the first occurrence would put before the start
     // happened in the repeated hour's second pass.
-    if (start != kNoTime && utc < start && later >= start) {
-      utc = later;
+    if (start != kNoTime && t.utc < start && t.after_change >= start) {
+      t.utc = t.after_change;
       sink.note("ambiguous local times (second occurrence taken, as the first is before the start)");
     } else {
       sink.note("ambiguous local times (first occurrence taken)");
     }
   }
-  return utc;
+  if (kind != LocalKind::gap) t.after_change = t.utc;
+  return t;
 }
 
-bool read_local_time(Zone& zone, std::string_view text, std::string_view what, Micros start, Micros* out,
+bool read_local_time(Zone& zone, std::string_view text, std::string_view what, Micros start, LocalTime* out,
                      std::string* why, IngestSink& sink) {
   Micros local;
   std::string err;
@@ -35,8 +34,41 @@ bool read_local_time(Zone& zone, std::string_view text, std::string_view what, M
     *why = fmt::format("{}: {}; fix the time or remove the record", what, err);
     return false;
   }
-  *out = local_to_utc(zone, local, start, sink);
+  *out = local_time(zone, local, start, sink);
   return true;
+}
+
+namespace {
+
+// Start, answer, end in order, absent ones (kNoTime) aside.
+bool in_order(Micros start, Micros answer, Micros end) {
+  const Micros t[3] = {start, answer, end};
+  Micros last = kNoTime;
+  for (const Micros x : t) {
+    if (x == kNoTime) continue;
+    if (last != kNoTime && x < last) return false;
+    last = x;
+  }
+  return true;
+}
+
+}  // namespace
+
+void settle_gaps(LocalTime* start, LocalTime* answer, LocalTime* end, IngestSink& sink) {
+  LocalTime* const t[3] = {start, answer, end};
+  if (!start->in_gap() && !answer->in_gap() && !end->in_gap()) return;
+  const bool after = !in_order(start->utc, answer->utc, end->utc) &&
+                     in_order(start->after_change, answer->after_change, end->after_change);
+  for (LocalTime* x : t) {
+    if (!x->in_gap()) continue;
+    if (after) {
+      x->utc = x->after_change;
+      sink.note("local times in a daylight-saving gap (read with the offset after the change, as the one before puts "
+                "the record's times out of order)");
+    } else {
+      sink.note("local times in a daylight-saving gap (read with the offset before the change)");
+    }
+  }
 }
 
 std::string utf8_field(std::string_view s, IngestSink& sink) {

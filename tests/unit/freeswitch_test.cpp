@@ -136,4 +136,36 @@ BOOST_AUTO_TEST_CASE(outbound_and_rejects) {
   BOOST_TEST(sink.read() == 3);
 }
 
+// A call timed across the spring-forward gap by a clock moved forward
+// early: its gap times are read with the offset after the change, since
+// the one before puts the answer after the end. A call wholly in the gap
+// keeps the offset before it.
+BOOST_AUTO_TEST_CASE(gap_times_read_so_the_call_is_in_order) {
+  Row early;
+  early.start = "2026-03-08 02:30:00";
+  early.answer = "2026-03-08 02:40:00";
+  early.end = "2026-03-08 03:10:00";
+  Row inside;
+  inside.uuid = "a2";
+  inside.start = "2026-03-08 02:30:00";
+  inside.answer = "2026-03-08 02:30:05";
+  inside.end = "2026-03-08 02:35:00";
+  auto sink = run_reader("freeswitch-cdr", early.text() + inside.text(), toronto());
+  BOOST_REQUIRE(sink.records.size() == 2u);
+  auto utc = [](std::string_view text) {
+    Micros t;
+    std::string err;
+    BOOST_REQUIRE(parse_time(text, &t, &err));
+    return t;
+  };
+  BOOST_TEST(sink.records[0].start == utc("2026-03-08T06:30:00Z"));  // 02:30 EDT
+  BOOST_TEST(sink.records[0].answered == utc("2026-03-08T06:40:00Z"));
+  BOOST_TEST(sink.records[0].end == utc("2026-03-08T07:10:00Z"));    // 03:10 EDT
+  BOOST_TEST(sink.records[1].start == utc("2026-03-08T07:30:00Z"));  // 02:30 EST
+  BOOST_TEST(sink.records[1].end == utc("2026-03-08T07:35:00Z"));
+  BOOST_TEST(sink.notes["local times in a daylight-saving gap (read with the offset after the change, as the one "
+                        "before puts the record's times out of order)"] == 2);
+  BOOST_TEST(sink.notes["local times in a daylight-saving gap (read with the offset before the change)"] == 3);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

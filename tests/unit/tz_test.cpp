@@ -64,16 +64,20 @@ BOOST_AUTO_TEST_CASE(standard_and_daylight_time) {
 BOOST_AUTO_TEST_CASE(gap_reads_with_the_offset_before_the_change) {
   Zone z = zone("America/Toronto");
   LocalKind kind;
-  BOOST_TEST(z.to_utc(local("2026-03-08 02:30:00"), &kind) == utc("2026-03-08T07:30:00Z"));
+  Micros later;
+  BOOST_TEST(z.to_utc(local("2026-03-08 02:30:00"), &kind, &later) == utc("2026-03-08T07:30:00Z"));
   BOOST_TEST((kind == LocalKind::gap));
-  BOOST_TEST(z.to_utc(local("2026-03-08 01:59:59"), &kind) == utc("2026-03-08T06:59:59Z"));
+  BOOST_TEST(later == utc("2026-03-08T06:30:00Z"));  // with the offset after the change
+  BOOST_TEST(z.to_utc(local("2026-03-08 01:59:59"), &kind, &later) == utc("2026-03-08T06:59:59Z"));
+  BOOST_TEST(later == utc("2026-03-08T06:59:59Z"));
   BOOST_TEST((kind == LocalKind::unique));
   BOOST_TEST(z.to_utc(local("2026-03-08 03:00:00"), &kind) == utc("2026-03-08T07:00:00Z"));
   BOOST_TEST((kind == LocalKind::unique));
   // Southern hemisphere, the other direction of the year.
   Zone sydney = zone("Australia/Sydney");
-  BOOST_TEST(sydney.to_utc(local("2026-10-04 02:30:00"), &kind) == utc("2026-10-03T16:30:00Z"));
+  BOOST_TEST(sydney.to_utc(local("2026-10-04 02:30:00"), &kind, &later) == utc("2026-10-03T16:30:00Z"));
   BOOST_TEST((kind == LocalKind::gap));
+  BOOST_TEST(later == utc("2026-10-03T15:30:00Z"));
 }
 
 BOOST_AUTO_TEST_CASE(ambiguous_takes_the_first_occurrence) {
