@@ -7,7 +7,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <thread>
 
 #include <simdjson.h>
@@ -320,22 +319,22 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
     }
   };
   ThreadGroup threads;
+  for (int i = 0; i < workers; ++i) threads.spawn(work);
   // However the calling thread leaves (an exception included), the workers
-  // stop before the group waits for them.
+  // are told to stop before the group waits for them.
   struct StopWorkers {
     std::mutex& mu;
     std::condition_variable& freed;
     bool& stop;
-    ~StopWorkers() {
+    void operator()() const {
       {
         std::lock_guard lock(mu);
         stop = true;
       }
       freed.notify_all();
     }
-  };
-  for (int i = 0; i < workers; ++i) threads.spawn(work);
-  std::optional<StopWorkers> stop_workers(StopWorkers{mu, freed, stop});
+    ~StopWorkers() { (*this)(); }
+  } stop_workers{mu, freed, stop};
 
   bool complete = true;
   RecordParser parser(RecordParser::Mode::kFirstError);
@@ -373,7 +372,7 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
     }
     if (last) break;
   }
-  stop_workers.reset();
+  stop_workers();
   threads.join();
   return complete;
 }
