@@ -15,6 +15,12 @@ inline uint64_t mix(uint64_t a, uint64_t b) {
   return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
 }
 
+inline uint32_t load4(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
 inline uint64_t load8(const char* p) {
   uint64_t v;
   std::memcpy(&v, p, 8);
@@ -35,8 +41,16 @@ uint64_t hash_bytes(std::string_view s) {
     p += 8;
     n -= 8;
   }
-  uint64_t tail = 0;
-  std::memcpy(&tail, p, n);
+  // The last 0 to 7 bytes in at most two loads (overlapping when n < 8),
+  // never byte by byte through memory: a wide load of bytes just stored
+  // one at a time waits for them (a failed store-to-load forward), and
+  // that wait was most of the time of hashing a short name.
+  uint64_t tail;
+  if (n >= 4) tail = static_cast<uint64_t>(load4(p)) << 32 | load4(p + n - 4);
+  else if (n > 0)
+    tail = static_cast<uint64_t>(static_cast<unsigned char>(p[0])) << 16 |
+           static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 | static_cast<unsigned char>(p[n - 1]);
+  else tail = 0;
   h = mix(h ^ tail ^ (static_cast<uint64_t>(n) << 56), k1);
   return mix(h, k0);
 }

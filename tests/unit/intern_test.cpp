@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,4 +88,28 @@ BOOST_AUTO_TEST_CASE(interner_warming_changes_nothing) {
   }
   BOOST_TEST(in.size() == 1000u);
   for (uint32_t i = 0; i < 2000; ++i) BOOST_REQUIRE_EQUAL(in.find(std::to_string(i)), i < 1000 ? i : kNone);
+}
+
+// Every byte of a name counts, whatever its length (the last 1 to 7 bytes
+// are read in overlapping loads), the length too, and nothing past the end
+// is read (each name here is a heap block of exactly its size: the
+// sanitizer build would see a read beyond it).
+BOOST_AUTO_TEST_CASE(hash_bytes_reads_every_byte_and_no_more) {
+  std::vector<uint64_t> seen;
+  for (size_t n = 0; n <= 24; ++n) {
+    const std::unique_ptr<char[]> base(new char[n]);
+    for (size_t i = 0; i < n; ++i) base[i] = static_cast<char>('a' + i);
+    const uint64_t h = hash_bytes({base.get(), n});
+    seen.push_back(h);
+    for (size_t i = 0; i < n; ++i) {
+      const std::unique_ptr<char[]> other(new char[n]);
+      std::memcpy(other.get(), base.get(), n);
+      other[i] = static_cast<char>(other[i] ^ 0x20);
+      BOOST_TEST_CONTEXT("length " << n << ", byte " << i) { BOOST_TEST(hash_bytes({other.get(), n}) != h); }
+    }
+  }
+  // Prefixes of one another: the length tells them apart.
+  std::sort(seen.begin(), seen.end());
+  BOOST_TEST((std::adjacent_find(seen.begin(), seen.end()) == seen.end()));
+  BOOST_TEST(hash_bytes(std::string_view("\0", 1)) != hash_bytes(std::string_view()));
 }
