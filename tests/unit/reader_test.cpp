@@ -1,9 +1,14 @@
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <new>
+#include <thread>
 
 #include <boost/test/unit_test.hpp>
 #include <fmt/format.h>
@@ -164,4 +169,58 @@ BOOST_AUTO_TEST_CASE(reader_passes_on_the_sinks_exception) {
       }
     }
   }
+}
+
+// The workers parse ahead while the sink is busy: with the sink held on the
+// first record, the input (a pipe) is read well beyond the first batch.
+// (The outputs cannot tell: a reader whose workers stopped at once, the
+// calling thread parsing every batch, gave the same transcripts.)
+BOOST_AUTO_TEST_CASE(reader_workers_parse_ahead) {
+  char dir[] = "/tmp/parcours-fifo-XXXXXX";
+  BOOST_REQUIRE(mkdtemp(dir) != nullptr);
+  const std::string fifo = std::string(dir) + "/in";
+  BOOST_REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  const std::string text = records(0, 20000, false);
+  constexpr size_t kBatch = 64 << 10;
+  // Alone, the calling thread holds one batch, its reader a read ahead of
+  // at most one pipe buffer, and the pipe one more (3 x 64 KiB); with two
+  // workers, three batches more are read.
+  constexpr size_t kAhead = 5 * kBatch;
+  BOOST_REQUIRE(text.size() > 2 * kAhead);
+  std::atomic<size_t> written{0};
+  std::thread writer([&] {
+    const int fd = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    for (size_t at = 0; at < text.size();) {
+      const ssize_t n = ::write(fd, text.data() + at, std::min<size_t>(4096, text.size() - at));
+      if (n <= 0) break;
+      at += static_cast<size_t>(n);
+      written = at;
+    }
+    ::close(fd);
+  });
+  bool first = true, ahead = false;
+  int64_t delivered = 0;
+  RecordSink sink;
+  sink.open_failed = [](size_t, const std::string&) {};
+  sink.file_done = [](size_t, const std::string&) {};
+  sink.rejected = [](size_t, int64_t, const FieldError&) { return true; };
+  sink.record = [&](size_t, int64_t, const RawContact&) {
+    ++delivered;
+    if (first) {
+      first = false;
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (written < kAhead && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      ahead = written >= kAhead;
+    }
+    return true;
+  };
+  const bool complete = read_canonical({fifo}, 3, sink, kBatch);
+  writer.join();
+  ::unlink(fifo.c_str());
+  ::rmdir(dir);
+  BOOST_TEST(complete);
+  BOOST_TEST(delivered == 20000);
+  BOOST_TEST(ahead);
 }
