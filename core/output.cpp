@@ -46,16 +46,30 @@ bool Output::open(const std::string& path, std::string* err) {
   return true;
 }
 
+// Writes of at least this much go out at once; smaller ones are gathered.
+constexpr size_t kFlushAt = size_t{1} << 20;
+
 void Output::write(std::string_view s) {
   if (reader_gone_ || errno_ != 0) return;
+  if (s.size() >= kFlushAt) {
+    // A large piece (a block of journeys) is not copied into the buffer first.
+    flush();
+    write_out(s);
+    return;
+  }
   buf_.append(s);
-  if (buf_.size() >= (1 << 20)) flush();
+  if (buf_.size() >= kFlushAt) flush();
 }
 
 void Output::flush() {
+  write_out(buf_);
+  buf_.clear();
+}
+
+void Output::write_out(std::string_view s) {
   size_t done = 0;
-  while (done < buf_.size() && errno_ == 0 && !reader_gone_) {
-    const ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
+  while (done < s.size() && errno_ == 0 && !reader_gone_) {
+    const ssize_t n = ::write(fd_, s.data() + done, s.size() - done);
     if (n >= 0) {
       done += static_cast<size_t>(n);
     } else if (errno == EPIPE) {
@@ -64,7 +78,6 @@ void Output::flush() {
       errno_ = errno;
     }
   }
-  buf_.clear();
 }
 
 bool Output::close(std::string* err) {

@@ -31,6 +31,7 @@ class Output {
 
  private:
   void flush();
+  void write_out(std::string_view s);
   int fd_ = 1;
   std::string path_, temp_;
   std::string buf_;
