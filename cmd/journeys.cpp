@@ -28,13 +28,20 @@ class JourneyWriter {
   JourneyWriter(const Dataset& ds, const Ranks& ranks, bool text, bool keys, Output& out)
       : ds_(ds), ranks_(ranks), text_(text), keys_(keys), out_(out), block_(std::make_unique<Block>()) {}
 
-  void add_episode(const Episode& e) { block_->episodes.push_back(e); }
-  void add_outbound(uint32_t contact) { block_->outbound.push_back(contact); }
+  // The contacts are copied into the block as they come (they are in the
+  // caches then): rendering reads them in order, where reading them from
+  // Dataset::contacts would wait on memory for each.
+  void add_episode(const Episode& e) {
+    Block& b = *block_;
+    b.episodes.push_back({e, b.contacts.size()});
+    for (const uint32_t c : e.contacts) b.contacts.push_back(ds_.contacts[c]);
+  }
+  void add_outbound(uint32_t contact) { block_->outbound.push_back(ds_.contacts[contact]); }
 
   // Ends the current customer's line.
   void flush(uint32_t customer) {
     Block& b = *block_;
-    b.lines.push_back({customer, ++lines_, b.episodes.size(), b.outbound.size()});
+    b.lines.push_back({customer, ++lines_, b.episodes.size(), b.contacts.size(), b.outbound.size()});
     if (b.lines.size() >= kBlockLines) submit();
   }
 
@@ -46,16 +53,21 @@ class JourneyWriter {
 
  private:
   static constexpr size_t kBlockLines = 4096;
-  static constexpr size_t kWarmLines = 12;  // how far ahead render() fetches contacts
+  static constexpr size_t kWarmLines = 8;  // how far ahead render() fetches ids
   struct LineEnd {
     uint32_t customer;
     int64_t number;  // 1, 2, ... (the c1, c2 of the line)
-    size_t episodes_end, outbound_end;  // in the block's arrays
+    size_t episodes_end, contacts_end, outbound_end;  // in the block's arrays
+  };
+  struct BlockEpisode {
+    Episode e;
+    size_t first;  // its first contact in the block's contacts, the others after it
   };
   struct Block {
     std::vector<LineEnd> lines;
-    std::vector<Episode> episodes;
-    std::vector<uint32_t> outbound;
+    std::vector<BlockEpisode> episodes;
+    std::vector<Contact> contacts;  // of the episodes
+    std::vector<Contact> outbound;
     std::string text;
   };
   struct Pending {
@@ -95,6 +107,7 @@ class JourneyWriter {
   void recycle(std::unique_ptr<Block> b) {
     b->lines.clear();
     b->episodes.clear();
+    b->contacts.clear();
     b->outbound.clear();
     b->text.clear();
     spare_.push_back(std::move(b));
@@ -104,40 +117,42 @@ class JourneyWriter {
   void render(Block& b) const {
     std::string& out = b.text;
     size_t ep = 0, ob = 0;
-    // The contacts of a line are anywhere in memory: those of the lines a
-    // little further on are fetched meanwhile, in three steps.
+    // The ids of a line are anywhere in memory: those of the lines a little
+    // further on are fetched meanwhile, in two steps.
     const auto warm = [&](size_t line, int step) {
       if (line >= b.lines.size()) return;
-      const size_t e0 = line == 0 ? 0 : b.lines[line - 1].episodes_end;
+      const size_t c0 = line == 0 ? 0 : b.lines[line - 1].contacts_end;
       const size_t o0 = line == 0 ? 0 : b.lines[line - 1].outbound_end;
-      for (size_t e = e0; e < b.lines[line].episodes_end; ++e)
-        for (const uint32_t c : b.episodes[e].contacts) ds_.warm_contact(c, step);
-      for (size_t o = o0; o < b.lines[line].outbound_end; ++o) ds_.warm_contact(b.outbound[o], step);
+      for (size_t c = c0; c < b.lines[line].contacts_end; ++c) ds_.warm_id(b.contacts[c], step);
+      for (size_t o = o0; o < b.lines[line].outbound_end; ++o) ds_.warm_id(b.outbound[o], step);
     };
     for (size_t line = 0; line < b.lines.size(); ++line) {
       warm(line + kWarmLines, 0);
-      warm(line + kWarmLines * 2 / 3, 1);
-      warm(line + kWarmLines / 3, 2);
+      warm(line + kWarmLines / 2, 1);
       const LineEnd& l = b.lines[line];
-      const std::span<Episode> episodes(b.episodes.data() + ep, l.episodes_end - ep);
-      const std::span<const uint32_t> outbound(b.outbound.data() + ob, l.outbound_end - ob);
+      const std::span<BlockEpisode> episodes(b.episodes.data() + ep, l.episodes_end - ep);
+      const std::span<const Contact> outbound(b.outbound.data() + ob, l.outbound_end - ob);
       // Across services, episodes come in the order of their first contacts.
-      std::sort(episodes.begin(), episodes.end(), [&](const Episode& a, const Episode& e) {
-        const Contact &x = ds_.contacts[a.contacts[0]], &y = ds_.contacts[e.contacts[0]];
+      std::sort(episodes.begin(), episodes.end(), [&](const BlockEpisode& a, const BlockEpisode& e) {
+        const Contact &x = b.contacts[a.first], &y = b.contacts[e.first];
         if (x.start != y.start || ds_.id(x) != ds_.id(y) || x.channel != y.channel) return ds_.before(x, y);
-        return ranks_.service[a.service] < ranks_.service[e.service];
+        return ranks_.service[a.e.service] < ranks_.service[e.e.service];
       });
-      if (text_) write_text(out, l, episodes);
-      else write_json(out, l, episodes, outbound);
+      if (text_) write_text(out, b, l, episodes);
+      else write_json(out, b, l, episodes, outbound);
       ep = l.episodes_end;
       ob = l.outbound_end;
     }
   }
 
-  void append_path(std::string& out, const Episode& e) const {
-    for (size_t k = 0; k < e.contacts.size(); ++k) {
+  static std::span<const Contact> contacts_of(const Block& b, const BlockEpisode& e) {
+    return {b.contacts.data() + e.first, e.e.contacts.size()};
+  }
+
+  static void append_path(std::string& out, std::span<const Contact> contacts) {
+    for (size_t k = 0; k < contacts.size(); ++k) {
       if (k > 0) out.push_back('>');
-      out += channel_name(ds_.contacts[e.contacts[k]].channel);
+      out += channel_name(contacts[k].channel);
     }
   }
 
@@ -151,24 +166,25 @@ class JourneyWriter {
     append_int(out, static_cast<uint64_t>(l.number));
   }
 
-  void write_text(std::string& out, const LineEnd& l, std::span<const Episode> episodes) const {
+  void write_text(std::string& out, const Block& b, const LineEnd& l, std::span<const BlockEpisode> episodes) const {
     append_name(out, l);
     out.push_back('\t');
     for (size_t i = 0; i < episodes.size(); ++i) {
-      const Episode& e = episodes[i];
+      const Episode& e = episodes[i].e;
+      const std::span<const Contact> contacts = contacts_of(b, episodes[i]);
       if (i > 0) out += " | ";
       out += ds_.services.view(e.service);
       out.push_back(' ');
-      append_time(out, ds_.contacts[e.contacts[0]].start);
+      append_time(out, contacts[0].start);
       out.push_back(' ');
-      append_path(out, e);
+      append_path(out, contacts);
       if (!e.cohort) out.push_back('*');
     }
     out.push_back('\n');
   }
 
-  void write_json(std::string& out, const LineEnd& l, std::span<const Episode> episodes,
-                  std::span<const uint32_t> outbound) const {
+  void write_json(std::string& out, const Block& b, const LineEnd& l, std::span<const BlockEpisode> episodes,
+                  std::span<const Contact> outbound) const {
     out += "{\"customer\":";
     if (keys_) {
       append_json_string(out, ds_.customers.view(l.customer));
@@ -179,12 +195,13 @@ class JourneyWriter {
     }
     out += ",\"episodes\":[";
     for (size_t i = 0; i < episodes.size(); ++i) {
-      const Episode& e = episodes[i];
+      const Episode& e = episodes[i].e;
+      const std::span<const Contact> contacts = contacts_of(b, episodes[i]);
       if (i > 0) out.push_back(',');
       out += "{\"service\":";
       append_json_string(out, ds_.services.view(e.service));
       out += ",\"start\":\"";
-      append_time(out, ds_.contacts[e.contacts[0]].start);
+      append_time(out, contacts[0].start);
       out += "\",\"end\":\"";
       append_time(out, e.end);
       out += "\",\"size\":";
@@ -192,18 +209,18 @@ class JourneyWriter {
       out += ",\"breadth\":";
       append_int(out, e.breadth());
       out += ",\"path\":\"";
-      append_path(out, e);
+      append_path(out, contacts);
       out += "\",\"contacts\":[";
-      for (size_t k = 0; k < e.contacts.size(); ++k) {
+      for (size_t k = 0; k < contacts.size(); ++k) {
         if (k > 0) out.push_back(',');
-        append_json_string(out, ds_.id(ds_.contacts[e.contacts[k]]));
+        append_json_string(out, ds_.id(contacts[k]));
       }
       out += e.cohort ? "],\"cohort\":true" : "],\"cohort\":false";
       out += e.resolved ? ",\"resolved\":true}" : ",\"resolved\":false}";
     }
     out += "],\"outbound\":[";
     for (size_t i = 0; i < outbound.size(); ++i) {
-      const Contact& c = ds_.contacts[outbound[i]];
+      const Contact& c = outbound[i];
       if (i > 0) out.push_back(',');
       out += "{\"id\":";
       append_json_string(out, ds_.id(c));

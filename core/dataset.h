@@ -82,13 +82,11 @@ class Dataset {
   std::string_view id(const Contact& c) const {
     return {id_arena_.data() + id_offsets_[c.id], static_cast<size_t>(id_offsets_[c.id + 1] - id_offsets_[c.id])};
   }
-  // Warms the caches for reading contacts[i] and its id, in three steps
-  // some time apart, each reading what the step before fetched: the
-  // contact, where its id is, the id.
-  void warm_contact(uint32_t i, int step) const {
-    if (step == 0) prefetch(&contacts[i]);
-    else if (step == 1) prefetch(&id_offsets_[contacts[i].id]);
-    else prefetch(id_arena_.data() + id_offsets_[contacts[i].id]);
+  // Warms the caches for reading c's id, in two steps some time apart, the
+  // second reading what the first fetched: where the id is, the id.
+  void warm_id(const Contact& c, int step) const {
+    if (step == 0) prefetch(&id_offsets_[c.id]);
+    else prefetch(id_arena_.data() + id_offsets_[c.id]);
   }
   std::string_view service(const Contact& c) const { return services.view(c.service); }
   std::string_view customer(const Contact& c) const { return customers.view(c.customer); }
