@@ -125,8 +125,10 @@ void parallel_for(size_t n, int threads, F&& f) {
 }
 
 // The rank of each of n distinct strings view(0) ... view(n - 1) in byte
-// order. Sorting 8-byte chunks of them as integers keeps the comparisons in
-// the cache: a string is read again only while it ties with another.
+// order. Sorting 16-byte chunks of them as integers keeps the comparisons in
+// the cache: a string is read again only while it ties with another. Keys
+// (KIND:VALUE) mostly differ within their first 16 bytes, where 8 bytes left
+// long runs of ties ("client:1...") to sort again.
 template <typename View>
 std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads);
 
@@ -145,30 +147,56 @@ inline uint64_t chunk_at(std::string_view s, size_t at) {
   return v;
 }
 
+inline constexpr size_t kChunkBytes = 16;
+
 struct Chunk {
-  uint64_t bytes;
+  uint64_t high, low;  // bytes [at, at + 8) and [at + 8, at + 16)
   uint32_t id;
+  bool operator<(const Chunk& o) const { return high != o.high ? high < o.high : low < o.low; }
+  bool same_bytes(const Chunk& o) const { return high == o.high && low == o.low; }
 };
 
-// Orders [first, last), strings equal in their first `depth` bytes, by the
-// rest: by the next 8 bytes, then each run of equal chunks further. In a
-// run, the strings that end within the chunk differ from each other only by
-// trailing zero bytes, so the shorter comes first; they precede the longer
-// ones, which the padding made equal to them.
+inline Chunk chunk16_at(std::string_view s, size_t at, uint32_t id) {
+  return {chunk_at(s, at), chunk_at(s, at + 8), id};
+}
+
 template <typename View>
-void sort_chunks(const View& view, Chunk* first, Chunk* last, size_t depth, int threads) {
-  parallel_sort(first, last, [](const Chunk& a, const Chunk& b) { return a.bytes < b.bytes; }, threads);
+void sort_chunks(const View& view, Chunk* first, Chunk* last, size_t depth, int threads);
+
+// Orders each run of equal chunks in [first, last) (sorted, and whole runs
+// only) by the bytes after them. In a run, the strings that end within the
+// chunk differ from each other only by trailing zero bytes, so the shorter
+// comes first; they precede the longer ones, which the padding made equal
+// to them.
+template <typename View>
+void sort_runs(const View& view, Chunk* first, Chunk* last, size_t depth) {
   for (Chunk* run = first; run != last;) {
     Chunk* end = run + 1;
-    while (end != last && end->bytes == run->bytes) ++end;
+    while (end != last && end->same_bytes(*run)) ++end;
     if (end - run > 1) {
-      Chunk* longer = std::partition(run, end, [&](const Chunk& c) { return view(c.id).size() <= depth + 8; });
+      Chunk* longer = std::partition(run, end, [&](const Chunk& c) { return view(c.id).size() <= depth + kChunkBytes; });
       std::sort(run, longer, [&](const Chunk& a, const Chunk& b) { return view(a.id).size() < view(b.id).size(); });
-      for (Chunk* c = longer; c != end; ++c) c->bytes = chunk_at(view(c->id), depth + 8);
-      if (end - longer > 1) sort_chunks(view, longer, end, depth + 8, 1);
+      for (Chunk* c = longer; c != end; ++c) *c = chunk16_at(view(c->id), depth + kChunkBytes, c->id);
+      if (end - longer > 1) sort_chunks(view, longer, end, depth + kChunkBytes, 1);
     }
     run = end;
   }
+}
+
+// Orders [first, last), strings equal in their first `depth` bytes, by the
+// rest: by the next 16 bytes, then each run of equal chunks further, the
+// runs shared out among the threads (cut between runs).
+template <typename View>
+void sort_chunks(const View& view, Chunk* first, Chunk* last, size_t depth, int threads) {
+  parallel_sort(first, last, [](const Chunk& a, const Chunk& b) { return a < b; }, threads);
+  const size_t parts = parallel_parts(static_cast<size_t>(last - first), threads);
+  std::vector<Chunk*> cut(parts + 1, last);
+  for (size_t k = 0; k < parts; ++k) {
+    Chunk* c = first + (last - first) * static_cast<std::ptrdiff_t>(k) / static_cast<std::ptrdiff_t>(parts);
+    while (c != first && c != last && c->same_bytes(c[-1])) ++c;
+    cut[k] = std::max(c, k == 0 ? first : cut[k - 1]);
+  }
+  for_parts(parts, parts, [&](size_t k, size_t, size_t) { sort_runs(view, cut[k], cut[k + 1], depth); });
 }
 
 }  // namespace detail
@@ -176,7 +204,9 @@ void sort_chunks(const View& view, Chunk* first, Chunk* last, size_t depth, int 
 template <typename View>
 std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads) {
   std::vector<detail::Chunk> keys(n);
-  for (uint32_t i = 0; i < n; ++i) keys[i] = {detail::chunk_at(view(i), 0), i};
+  parallel_for(n, threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) keys[i] = detail::chunk16_at(view(static_cast<uint32_t>(i)), 0, static_cast<uint32_t>(i));
+  });
   detail::sort_chunks(view, keys.data(), keys.data() + n, 0, threads);
   std::vector<uint32_t> rank(n);
   for (uint32_t r = 0; r < n; ++r) rank[keys[r].id] = r;

@@ -76,6 +76,30 @@ BOOST_AUTO_TEST_CASE(ranks_in_byte_order_match_string_order) {
   }
 }
 
+// Every string ties on the first 16 bytes and beyond: one run of ties as
+// long as the input, which the threads must not cut in two.
+BOOST_AUTO_TEST_CASE(ranks_in_byte_order_with_one_long_run_of_ties) {
+  std::mt19937 rng(12);
+  const std::string shared = "email:someone.with.a.long.name@";
+  std::vector<std::string> s;
+  std::set<std::string> seen;
+  while (s.size() < 150000) {
+    std::string v = shared;
+    const size_t len = rng() % 12;
+    for (size_t i = 0; i < len; ++i) v.push_back(static_cast<char>('a' + rng() % 4));
+    if (seen.insert(v).second) s.push_back(v);
+  }
+  const auto n = static_cast<uint32_t>(s.size());
+  std::vector<uint32_t> want(n), by(n);
+  for (uint32_t i = 0; i < n; ++i) by[i] = i;
+  std::sort(by.begin(), by.end(), [&](uint32_t a, uint32_t b) { return s[a] < s[b]; });
+  for (uint32_t r = 0; r < n; ++r) want[by[r]] = r;
+  for (const int threads : {1, 2, 3, 8}) {
+    const auto got = ranks_in_byte_order(n, [&](uint32_t i) { return std::string_view(s[i]); }, threads);
+    BOOST_TEST(got == want, "threads=" << threads);
+  }
+}
+
 // An exception on a thread of the group reaches the thread that joins it;
 // one on the starting thread while the others still run leaves them joined
 // (a bare std::thread would call std::terminate in both cases).
