@@ -91,7 +91,9 @@ void Dataset::drop_duplicates() {
     }
   }
   bucket_begin[kBuckets] = at;
-  std::vector<uint64_t> byhash(n);
+  // Written at random among 2 x kBuckets places: on huge pages, so that
+  // they do not also take as many TLB entries.
+  BigVector<uint64_t> byhash(n);
   for_parts(n, parts, [&](size_t k, size_t begin, size_t end) {
     uint64_t* place = &next[k * kBuckets];
     for (size_t i = begin; i < end; ++i) {
@@ -99,9 +101,30 @@ void Dataset::drop_duplicates() {
       byhash[place[h >> (32 - kBucketBits)]++] = uint64_t{h} << 32 | i;
     }
   });
+  // A bucket's entries are in reading order: two stable counting passes over
+  // the rest of the hash (the low 11 bits, then the 11 above) sort it.
+  constexpr int kDigitBits = (32 - kBucketBits) / 2;
+  static_assert(kBucketBits + 2 * kDigitBits == 32);
   for_parts(kBuckets, parts, [&](size_t, size_t begin, size_t end) {
-    for (size_t b = begin; b < end; ++b)
-      std::sort(byhash.begin() + bucket_begin[b], byhash.begin() + bucket_begin[b + 1]);
+    std::vector<uint64_t> spare;
+    std::vector<uint32_t> count(size_t{1} << kDigitBits);
+    for (size_t b = begin; b < end; ++b) {
+      uint64_t* first = byhash.data() + bucket_begin[b];
+      const size_t size = bucket_begin[b + 1] - bucket_begin[b];
+      if (size < 2) continue;
+      spare.resize(size);
+      uint64_t *from = first, *to = spare.data();
+      for (const int shift : {32, 32 + kDigitBits}) {
+        std::fill(count.begin(), count.end(), 0);
+        const auto digit = [&](uint64_t e) { return (e >> shift) & ((uint64_t{1} << kDigitBits) - 1); };
+        for (size_t i = 0; i < size; ++i) ++count[digit(from[i])];
+        uint32_t sum = 0;
+        for (uint32_t& c : count) sum += std::exchange(c, sum);
+        for (size_t i = 0; i < size; ++i) to[count[digit(from[i])]++] = from[i];
+        std::swap(from, to);
+      }
+      // After two passes the sorted entries are back in the bucket.
+    }
   });
   // Records that share 32 bits of hash (some thousands among 10M) are split
   // into classes of equal (channel, id); each class keeps its last record
@@ -133,13 +156,15 @@ void Dataset::drop_duplicates() {
     }
     group.clear();
   };
-  uint64_t hash = 0;
-  for (const uint64_t e : byhash) {
-    if (!group.empty() && e >> 32 != hash) settle();
-    hash = e >> 32;
-    group.push_back(static_cast<uint32_t>(e));
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && byhash[j] >> 32 == byhash[i] >> 32) ++j;
+    if (j - i > 1) {
+      for (size_t k = i; k < j; ++k) group.push_back(static_cast<uint32_t>(byhash[k]));
+      settle();
+    }
+    i = j;
   }
-  settle();
   byhash = {};
   if (duplicates == 0) return;
   size_t out = 0;
