@@ -480,15 +480,8 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
     }
   }
 
-  // What was dropped, and how often, for the report.
+  // Phase 1: every union; and what was dropped, and how often, for the report.
   drop_records_.clear();
-  for (const uint32_t e : contacts)
-    for (const uint32_t n : nodes_of(e))
-      if (!usable(n)) ++drop_records_[n];
-  for (const auto& [key, id] : crosswalk_)
-    if (!usable(id)) drop_records_.try_emplace(id, 0);
-
-  // Phase 1: every union.
   parent_.resize(n_nodes);
   std::iota(parent_.begin(), parent_.end(), 0u);
   rank_.assign(n_nodes, 0);
@@ -497,13 +490,18 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
     for (const uint32_t e : contacts) {
       if (!(e & kSameContact)) anchor = kNone;
       for (const uint32_t n : nodes_of(e)) {
-        if (!usable(n)) continue;
+        if (!usable(n)) {
+          ++drop_records_[n];
+          continue;
+        }
         if (anchor == kNone) anchor = n;
         else unite(anchor, n);
       }
     }
-    for (const auto& [key, id] : crosswalk_)
+    for (const auto& [key, id] : crosswalk_) {
       if (usable(id)) unite(key, id);
+      else drop_records_.try_emplace(id, 0);
+    }
   }
 
   // Components holding two or more known keys.
@@ -567,18 +565,24 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
     }
   }
 
-  // Labels: a component's known key, else its smallest identifier.
+  // Labels: a component's known key, else its smallest identifier. Each
+  // node is pointed at its root on the way, so that the next pass finds it
+  // in one step.
   label_ = std::move(key_at);
   for (uint32_t n = 0; n < n_nodes; ++n) {
+    // Roots are anywhere: those of the nodes a little further on are
+    // fetched meanwhile, then their labels.
+    if (n + 16 < n_nodes) prefetch(&parent_[parent_[n + 16]]);
+    if (n + 8 < n_nodes) prefetch(&label_[parent_[parent_[n + 8]]]);
+    const uint32_t r = parent_[n] = find(n);
     if (kind_[n] == 0 || !usable(n)) continue;
-    const uint32_t r = find(n);
     const uint32_t l = label_[r];
     if (l == kNone || (kind_[l] != 0 && less(n, l))) label_[r] = n;
   }
   // From roots to every node: customer_node then reads one slot a node and
   // writes nothing, so that several threads may call it.
   BigVector<uint32_t> labels(n_nodes);
-  for (uint32_t n = 0; n < n_nodes; ++n) labels[n] = label_[find(n)];
+  for (uint32_t n = 0; n < n_nodes; ++n) labels[n] = label_[parent_[n]];
   label_ = std::move(labels);
   parent_ = {};
   rank_ = {};
