@@ -386,13 +386,18 @@ void Linker::reserve(size_t n) {
   const size_t per_record = records() == 0 ? 2 : nodes_.size() / records() + 1;
   nodes_.reserve(nodes_.size() + (n - records()) * per_record);
   begin_.reserve(n + 1);
+  keyed_.reserve(n / 64 + 1);
 }
 
 uint32_t Linker::add(const RawContact& r) {
   const uint32_t rec = records();
+  if (rec % 64 == 0) keyed_.push_back(0);
   if (r.has_customer) {
     const std::string_view key = trim_blanks(r.customer);
-    if (!key.empty()) nodes_.push_back(key_node(key, r.customer_hash));
+    if (!key.empty()) {
+      nodes_.push_back(key_node(key, r.customer_hash));
+      keyed_.back() |= uint64_t{1} << (rec % 64);
+    }
   }
   const bool hashed = r.id_hashes.size() == r.ids.size();
   for (size_t i = 0; i < r.ids.size(); ++i)
@@ -460,8 +465,8 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
       else if (first[id] != key) more.emplace_back(id, key);
     };
     for (const uint32_t e : contacts) {
+      if (!keyed(e & ~kSameContact)) continue;
       const auto ns = nodes_of(e);
-      if (ns.empty() || kind_[ns[0]] != 0) continue;
       for (size_t i = 1; i < ns.size(); ++i) see(ns[i], ns[0]);
     }
     for (const auto& [key, id] : crosswalk_) see(id, key);
@@ -591,7 +596,7 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
 uint32_t Linker::customer_node(uint32_t rec) const {
   const std::span<const uint32_t> ns(nodes_.data() + begin_[rec], begin_[rec + 1] - begin_[rec]);
   if (ns.empty()) return kNone;
-  if (kind_[ns[0]] == 0) return label_[ns[0]];
+  if (keyed(rec)) return label_[ns[0]];
   // Usually every usable identifier is in one component: no need to find
   // the first in canonical order, which compares names.
   uint32_t label = kNone;
@@ -670,6 +675,7 @@ std::vector<DroppedId> Linker::dropped() const {
 void Linker::release_records() {
   nodes_ = {};
   begin_ = {0};
+  keyed_ = {};
 }
 
 }  // namespace parcours

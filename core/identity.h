@@ -168,6 +168,10 @@ class Linker {
   // Records: nodes_[begin_[r], begin_[r+1]); a known key comes first.
   BigVector<uint32_t> nodes_;
   BigVector<uint32_t> begin_;
+  // Bit r: record r has a known key. Read in order, where kind_ of its first
+  // node would be a cache miss a record.
+  std::vector<uint64_t> keyed_;
+  bool keyed(uint32_t rec) const { return keyed_[rec / 64] >> (rec % 64) & 1; }
   std::vector<std::pair<uint32_t, uint32_t>> crosswalk_;  // key node, identifier node
 
   PhoneNormaliser phones_;
