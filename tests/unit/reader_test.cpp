@@ -69,6 +69,16 @@ std::string records(int from, int n, bool with_errors) {
   return text;
 }
 
+// A sink that ignores files and keeps going past rejected lines; the test
+// sets what it watches.
+RecordSink quiet_sink() {
+  RecordSink sink;
+  sink.open_failed = [](size_t, const std::string&) {};
+  sink.file_done = [](size_t, const std::string&) {};
+  sink.rejected = [](size_t, int64_t, const FieldError&) { return true; };
+  return sink;
+}
+
 }  // namespace
 
 // The parallel path hands out the same records, errors, line numbers and
@@ -116,10 +126,7 @@ BOOST_AUTO_TEST_CASE(reader_announces_records_ahead) {
       std::vector<std::string> delivered;
       std::vector<std::pair<std::string, int>> announced;  // id, step
       std::vector<size_t> seen_before;  // per delivered record: announcements so far
-      RecordSink sink;
-      sink.open_failed = [](size_t, const std::string&) {};
-      sink.file_done = [](size_t, const std::string&) {};
-      sink.rejected = [](size_t, int64_t, const FieldError&) { return true; };
+      RecordSink sink = quiet_sink();
       sink.ahead = [&](const RawContact& r, int step) {
         BOOST_REQUIRE(r.id_hashes.size() == 2);
         announced.emplace_back(std::string(r.id), step);
@@ -156,10 +163,7 @@ BOOST_AUTO_TEST_CASE(reader_passes_on_the_sinks_exception) {
     for (const size_t batch : {size_t{64}, size_t{1} << 20}) {
       BOOST_TEST_CONTEXT("threads " << threads << ", batch " << batch) {
         int seen = 0;
-        RecordSink sink;
-        sink.open_failed = [](size_t, const std::string&) {};
-        sink.file_done = [](size_t, const std::string&) {};
-        sink.rejected = [](size_t, int64_t, const FieldError&) { return true; };
+        RecordSink sink = quiet_sink();
         sink.record = [&](size_t, int64_t, const RawContact&) {
           if (++seen == 1000) throw std::bad_alloc();
           return true;
@@ -201,10 +205,7 @@ BOOST_AUTO_TEST_CASE(reader_workers_parse_ahead) {
   });
   bool first = true, ahead = false;
   int64_t delivered = 0;
-  RecordSink sink;
-  sink.open_failed = [](size_t, const std::string&) {};
-  sink.file_done = [](size_t, const std::string&) {};
-  sink.rejected = [](size_t, int64_t, const FieldError&) { return true; };
+  RecordSink sink = quiet_sink();
   sink.record = [&](size_t, int64_t, const RawContact&) {
     ++delivered;
     if (first) {
