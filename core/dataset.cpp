@@ -6,6 +6,7 @@
 #include <numeric>
 #include <utility>
 
+#include "core/diag.h"
 #include "core/parallel.h"
 
 namespace parcours {
@@ -21,9 +22,12 @@ void Dataset::add(const RawContact& r) {
   c.start = r.start;
   c.answered = r.answered;
   c.end = r.end;
-  c.id = static_cast<uint32_t>(id_offsets_.size() - 1);
+  c.id = static_cast<uint32_t>(id_ends_.size());
+  if (c.id % kIdBlock == 0) id_block_.push_back(id_arena_.size());
+  const uint64_t end = id_arena_.size() + r.id.size() - id_block_.back();
+  if (end > UINT32_MAX) throw TooLarge("more than 4 GiB of ids in 4096 records in a row");
   id_arena_.insert(id_arena_.end(), r.id.begin(), r.id.end());
-  id_offsets_.push_back(id_arena_.size());
+  id_ends_.push_back(static_cast<uint32_t>(end));
   c.service = r.has_service ? services.intern(r.service) : 0;
   c.customer = kNone;  // known once every record is in: finish() links
   linker.add(r);        // record number contacts.size(), as the contact
@@ -46,7 +50,8 @@ void Dataset::reserve(size_t records) {
   if (records <= contacts.capacity()) return;
   const size_t more = records - contacts.size();
   contacts.reserve(records);
-  id_offsets_.reserve(records + 1);
+  id_ends_.reserve(records);
+  id_block_.reserve(records / kIdBlock + 1);
   conversation_.reserve(records);
   // Ids: as long on average as those so far, and some.
   const size_t per_id = contacts.empty() ? 16 : id_arena_.size() / contacts.size() + 2;

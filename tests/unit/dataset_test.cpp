@@ -154,6 +154,27 @@ BOOST_AUTO_TEST_CASE(many_duplicates_same_survivors_on_any_threads) {
   }
 }
 
+// Ids are kept back to back, each one's end relative to its block of 4096
+// records: every id read back whole, on both sides of the blocks' edges,
+// empty ones included.
+BOOST_AUTO_TEST_CASE(ids_read_back_across_blocks) {
+  constexpr int kRecords = 3 * 4096 + 11;
+  std::vector<std::string> ids;
+  Dataset ds;
+  for (int i = 0; i < kRecords; ++i) {
+    ids.push_back(std::string(static_cast<size_t>(i % 37), static_cast<char>('a' + i % 26)) + std::to_string(i));
+    if (i % 4096 == 4095) ids.back().clear();
+  }
+  for (int i = 0; i < kRecords; ++i) {
+    RawContact r;
+    r.id = ids[static_cast<size_t>(i)];
+    r.start = 1000 + i;
+    ds.add(r);
+  }
+  BOOST_REQUIRE(ds.contacts.size() == ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(ds.id(ds.contacts[i]) == ids[i]);
+}
+
 BOOST_AUTO_TEST_CASE(legs_merge_into_one_contact) {
   Dataset ds;
   test::load(R"({"id":"b","channel":"phone","start":"2026-03-01T09:05:00Z","end":"2026-03-01T09:20:00Z","service":"agent-q","conversation":"k","outcome":"resolved","ids":{"phone":"+14185550105"}}
