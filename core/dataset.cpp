@@ -170,7 +170,7 @@ void Dataset::drop_duplicates() {
     }
     i = j;
   }
-  byhash = {};
+  release(byhash);
   if (duplicates == 0) return;
   size_t out = 0;
   for (size_t i = 0; i < contacts.size(); ++i) {
@@ -314,9 +314,9 @@ void Dataset::finish() {
   }
   if (legs_merged > 0)
     std::erase_if(contacts, [](const Contact& c) { return c.merged_away; });
-  record_of_ = {};
-  conversation_ = {};
-  customer_of_label_ = {};
+  release(record_of_);
+  release(conversation_);
+  release(customer_of_label_);
   linker.release_records();
 }
 

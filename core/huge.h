@@ -46,4 +46,11 @@ struct HugePageAllocator {
 template <typename T>
 using BigVector = std::vector<T, HugePageAllocator<T>>;
 
+// Gives a vector's memory back. (`v = {}` does not: it assigns an empty
+// list, and the vector keeps its capacity.)
+template <typename V>
+void release(V& v) {
+  V().swap(v);
+}
+
 }  // namespace parcours

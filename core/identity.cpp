@@ -589,8 +589,8 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
   BigVector<uint32_t> labels(n_nodes);
   for (uint32_t n = 0; n < n_nodes; ++n) labels[n] = label_[parent_[n]];
   label_ = std::move(labels);
-  parent_ = {};
-  rank_ = {};
+  release(parent_);
+  release(rank_);
 }
 
 uint32_t Linker::customer_node(uint32_t rec) const {
@@ -673,9 +673,9 @@ std::vector<DroppedId> Linker::dropped() const {
 }
 
 void Linker::release_records() {
-  nodes_ = {};
-  begin_ = {0};
-  keyed_ = {};
+  release(nodes_);
+  begin_ = BigVector<uint32_t>{0};
+  release(keyed_);
 }
 
 }  // namespace parcours
