@@ -570,6 +570,8 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
     }
   }
 
+  release(conflicted);
+
   // Labels: a component's known key, else its smallest identifier. Each
   // node is pointed at its root on the way, so that the next pass finds it
   // in one step.
@@ -585,12 +587,13 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
     if (l == kNone || (kind_[l] != 0 && less(n, l))) label_[r] = n;
   }
   // From roots to every node: customer_node then reads one slot a node and
-  // writes nothing, so that several threads may call it.
-  BigVector<uint32_t> labels(n_nodes);
-  for (uint32_t n = 0; n < n_nodes; ++n) labels[n] = label_[parent_[n]];
-  label_ = std::move(labels);
-  release(parent_);
+  // writes nothing, so that several threads may call it. Written over the
+  // parents (each now its root), which become the labels: no third array
+  // of a slot a node at the peak of linking.
   release(rank_);
+  for (uint32_t n = 0; n < n_nodes; ++n) parent_[n] = label_[parent_[n]];
+  label_ = std::move(parent_);
+  release(parent_);
 }
 
 uint32_t Linker::customer_node(uint32_t rec) const {
