@@ -6,6 +6,8 @@
 #include <numeric>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "core/diag.h"
 #include "core/parallel.h"
 
@@ -25,7 +27,7 @@ void Dataset::add(const RawContact& r) {
   c.id = static_cast<uint32_t>(id_ends_.size());
   if (c.id % kIdBlock == 0) id_block_.push_back(id_arena_.size());
   const uint64_t end = id_arena_.size() + r.id.size() - id_block_.back();
-  if (end > UINT32_MAX) throw TooLarge("more than 4 GiB of ids in 4096 records in a row");
+  if (end > UINT32_MAX) throw TooLarge(fmt::format("more than 4 GiB of ids in {} records in a row", kIdBlock));
   id_arena_.insert(id_arena_.end(), r.id.begin(), r.id.end());
   id_ends_.push_back(static_cast<uint32_t>(end));
   c.service = r.has_service ? services.intern(r.service) : 0;

@@ -80,14 +80,14 @@ class Dataset {
 
   // The id as written in the source.
   std::string_view id(const Contact& c) const {
-    const uint64_t begin = id_begin(c.id);
-    return {id_arena_.data() + begin, static_cast<size_t>(id_block_[c.id / kIdBlock] + id_ends_[c.id] - begin)};
+    const uint32_t begin = id_begin_in_block(c.id);
+    return {id_arena_.data() + id_block_[c.id / kIdBlock] + begin, id_ends_[c.id] - begin};
   }
   // Warms the caches for reading c's id, in two steps some time apart, the
   // second reading what the first fetched: where the id is, the id.
   void warm_id(const Contact& c, int step) const {
     if (step == 0) prefetch(&id_ends_[c.id]);
-    else prefetch(id_arena_.data() + id_begin(c.id));
+    else prefetch(id_arena_.data() + id_block_[c.id / kIdBlock] + id_begin_in_block(c.id));
   }
   std::string_view service(const Contact& c) const { return services.view(c.service); }
   std::string_view customer(const Contact& c) const { return customers.view(c.customer); }
@@ -120,9 +120,7 @@ class Dataset {
   // past 4 GiB needs no wider offsets (a block's ids would have to pass
   // 4 GiB: Dataset::add throws TooLarge).
   static constexpr uint32_t kIdBlock = 4096;
-  uint64_t id_begin(uint32_t i) const {
-    return id_block_[i / kIdBlock] + (i % kIdBlock == 0 ? 0 : id_ends_[i - 1]);
-  }
+  uint32_t id_begin_in_block(uint32_t i) const { return i % kIdBlock == 0 ? 0 : id_ends_[i - 1]; }
   BigVector<char> id_arena_;
   BigVector<uint32_t> id_ends_;      // record i's id ends at id_block_[i / kIdBlock] + id_ends_[i]
   std::vector<uint64_t> id_block_;   // where each block's first id begins in the arena

@@ -593,7 +593,6 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
   release(rank_);
   for (uint32_t n = 0; n < n_nodes; ++n) parent_[n] = label_[parent_[n]];
   label_ = std::move(parent_);
-  release(parent_);
 }
 
 uint32_t Linker::customer_node(uint32_t rec) const {
