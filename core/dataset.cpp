@@ -264,19 +264,24 @@ void Dataset::finish() {
     return j;
   };
 
-  // Linking sees each contact as one: the records that count, legs together.
-  {
-    std::vector<uint32_t> list;
-    list.reserve(contacts.size());
+  // Linking sees each contact as one: the records that count, legs
+  // together, a part at a time.
+  linker.resolve([&](const Linker::Part& f) {
+    std::vector<uint32_t> part;
+    part.reserve(link_part);
+    auto put = [&](uint32_t e) {
+      part.push_back(e);
+      if (part.size() == link_part) f(part), part.clear();
+    };
     for (uint32_t i = 0; i < contacts.size(); ++i)
-      if (conversation_[i] == kNone) list.push_back(record(i));
+      if (conversation_[i] == kNone) put(record(i));
     for (size_t i = 0; i < legs.size();) {
       const size_t j = group_end(i);
-      for (size_t k = i; k < j; ++k) list.push_back(record(legs[k]) | (k > i ? Linker::kSameContact : 0));
+      for (size_t k = i; k < j; ++k) put(record(legs[k]) | (k > i ? Linker::kSameContact : 0));
       i = j;
     }
-    linker.resolve(list);
-  }
+    if (!part.empty()) f(part);
+  });
   // Each contact's label node on every thread, then customers numbered in
   // order of first appearance on one.
   parallel_for(contacts.size(), threads, [&](size_t begin, size_t end) {

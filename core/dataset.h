@@ -111,6 +111,9 @@ class Dataset {
   // contact's (another leg's) when it is a leg that counts.
   bool keep_record_customers = false;
   std::vector<uint32_t> record_customers;
+  // How many contacts finish() hands the linker at a time (Linker::resolve).
+  // Only the tests change it.
+  size_t link_part = 1 << 16;
 
  private:
   uint32_t customer_of_node(uint32_t node);

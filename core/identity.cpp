@@ -445,7 +445,7 @@ bool Linker::less(uint32_t a, uint32_t b) const {
   return names_.view(a) < names_.view(b);
 }
 
-void Linker::resolve(const std::vector<uint32_t>& contacts) {
+void Linker::resolve(const std::function<void(const Part&)>& contacts) {
   rank_kinds();
   const uint32_t n_nodes = names_.size();
   auto usable = [&](uint32_t n) { return drop_[n] == DropReason::kNone; };
@@ -464,11 +464,13 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
       if (first[id] == kNone) first[id] = key;
       else if (first[id] != key) more.emplace_back(id, key);
     };
-    for (const uint32_t e : contacts) {
-      if (!keyed(e & ~kSameContact)) continue;
-      const auto ns = nodes_of(e);
-      for (size_t i = 1; i < ns.size(); ++i) see(ns[i], ns[0]);
-    }
+    contacts([&](std::span<const uint32_t> part) {
+      for (const uint32_t e : part) {
+        if (!keyed(e & ~kSameContact)) continue;
+        const auto ns = nodes_of(e);
+        for (size_t i = 1; i < ns.size(); ++i) see(ns[i], ns[0]);
+      }
+    });
     for (const auto& [key, id] : crosswalk_) see(id, key);
     const size_t n_more = more.size();
     for (size_t i = 0; i < n_more; ++i) more.emplace_back(more[i].first, first[more[i].first]);
@@ -492,17 +494,19 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
   rank_.assign(n_nodes, 0);
   {
     uint32_t anchor = kNone;
-    for (const uint32_t e : contacts) {
-      if (!(e & kSameContact)) anchor = kNone;
-      for (const uint32_t n : nodes_of(e)) {
-        if (!usable(n)) {
-          ++drop_records_[n];
-          continue;
+    contacts([&](std::span<const uint32_t> part) {
+      for (const uint32_t e : part) {
+        if (!(e & kSameContact)) anchor = kNone;
+        for (const uint32_t n : nodes_of(e)) {
+          if (!usable(n)) {
+            ++drop_records_[n];
+            continue;
+          }
+          if (anchor == kNone) anchor = n;
+          else unite(anchor, n);
         }
-        if (anchor == kNone) anchor = n;
-        else unite(anchor, n);
       }
-    }
+    });
     for (const auto& [key, id] : crosswalk_) {
       if (usable(id)) unite(key, id);
       else drop_records_.try_emplace(id, 0);
@@ -542,11 +546,13 @@ void Linker::resolve(const std::vector<uint32_t>& contacts) {
       }
       group.clear();
     };
-    for (const uint32_t e : contacts) {
-      if (!(e & kSameContact)) flush();
-      for (const uint32_t n : nodes_of(e))
-        if (usable(n) && pos[n] != kNone) group.push_back(pos[n]);
-    }
+    contacts([&](std::span<const uint32_t> part) {
+      for (const uint32_t e : part) {
+        if (!(e & kSameContact)) flush();
+        for (const uint32_t n : nodes_of(e))
+          if (usable(n) && pos[n] != kNone) group.push_back(pos[n]);
+      }
+    });
     flush();
     for (const auto& [key, id] : crosswalk_)
       if (usable(id) && pos[key] != kNone) edges.push_back(uint64_t{pos[key]} << 32 | pos[id]);

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -105,11 +106,16 @@ class Linker {
   // Room for about `records` records in all (see Dataset::reserve).
   void reserve(size_t records);
 
-  // Links. `contacts` lists the records that count (duplicates resolved),
-  // one contact after the other: an entry with kSameContact set is another
-  // leg of the contact of the entry before it.
+  // Links. `contacts` hands over the records that count (duplicates
+  // resolved), one contact after the other: an entry with kSameContact set
+  // is another leg of the contact of the entry before it, even when the
+  // entry before came in the previous part. contacts(f) calls f with the
+  // entries in order, a part at a time, and is called up to three times:
+  // the entries are never all held at once (40 MB at 10M records, at the
+  // peak of linking).
   static constexpr uint32_t kSameContact = 0x80000000u;
-  void resolve(const std::vector<uint32_t>& contacts);
+  using Part = std::function<void(std::span<const uint32_t>)>;
+  void resolve(const std::function<void(const Part&)>& contacts);
 
   // After resolve: the node naming record `rec`'s customer (its own key's,
   // else that of its first usable identifier in canonical order), or kNone

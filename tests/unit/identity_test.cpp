@@ -274,6 +274,31 @@ BOOST_AUTO_TEST_CASE(replaced_duplicates_and_legs) {
   BOOST_TEST(c.at("5") == "phone:+14185550103");
 }
 
+// The linker takes the contacts a part at a time: a contact's legs unite
+// their identifiers, and a conflict is rebuilt from them, even when the legs
+// come in different parts.
+BOOST_AUTO_TEST_CASE(legs_link_across_parts) {
+  const std::string log = rec("1", R"(,"customer":"A","ids":{"phone":"+14185550101"})") +
+                          rec("2", R"(,"customer":"B","ids":{"email":"x@y.ca"})") +
+                          rec("3", R"(,"conversation":"k","ids":{"phone":"+14185550101"})") +
+                          rec("4", R"(,"conversation":"k","ids":{"email":"x@y.ca"})") +
+                          rec("5", R"(,"conversation":"m","ids":{"chat":"u3"})") +
+                          rec("6", R"(,"conversation":"m","ids":{"phone":"+14185550103"})") +
+                          rec("7", R"(,"ids":{"chat":"u3"})");
+  Dataset whole;
+  const auto expected = customers(log, &whole);
+  BOOST_TEST(expected.at("7") == "phone:+14185550103");
+  BOOST_TEST(expected.at("1") == "A");
+  BOOST_TEST(expected.at("2") == "B");
+  BOOST_TEST(whole.linker.refused() == 1);
+  for (const size_t n : {1, 2, 3}) {
+    Dataset ds;
+    ds.link_part = n;
+    BOOST_TEST((customers(log, &ds) == expected), "link_part " << n);
+    BOOST_TEST(ds.linker.refused() == 1);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(record_customers_cover_every_record) {
   Dataset ds;
   ds.keep_record_customers = true;
