@@ -72,25 +72,12 @@ template <typename It, typename Less>
 It sort_halves(It first, It last, Less less, int threads);
 
 // Sorts [first, last) with up to `threads` threads: sort_halves, then one
-// merge, with only the first half moved aside: merging it with the second
-// from the front never writes past what is left of the second half.
+// merge. std::inplace_merge (libstdc++) moves only the shorter half aside,
+// half the range, where a merge into a new buffer would take all of it.
 template <typename It, typename Less>
 void parallel_sort(It first, It last, Less less, int threads) {
   const It mid = sort_halves(first, last, less, threads);
-  if (mid == last) return;
-  std::vector<typename std::iterator_traits<It>::value_type> left(std::make_move_iterator(first),
-                                                                   std::make_move_iterator(mid));
-  auto a = left.begin();
-  It b = mid, out = first;
-  while (a != left.end()) {
-    if (b == last) {
-      std::move(a, left.end(), out);
-      return;
-    }
-    // As std::merge: on a tie the first half's element goes first.
-    if (less(*b, *a)) *out++ = std::move(*b++);
-    else *out++ = std::move(*a++);
-  }
+  if (mid != last) std::inplace_merge(first, mid, last, less);
 }
 
 template <typename It, typename Less>
