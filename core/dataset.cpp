@@ -34,8 +34,8 @@ void Dataset::add(const RawContact& r) {
   c.customer = kNone;  // known once every record is in: finish() links
   linker.add(r);        // record number contacts.size(), as the contact
   conversation_.push_back(!r.has_conversation || r.conversation.empty() ? kNone
-                          : r.conversation_hash != 0 ? conversations.intern(r.conversation, r.conversation_hash, nullptr)
-                                                     : conversations.intern(r.conversation));
+                          : r.conversation_hash != 0 ? conversations_.intern(r.conversation, r.conversation_hash, nullptr)
+                                                     : conversations_.intern(r.conversation));
   c.channel = r.channel;
   c.direction = r.direction;
   c.outcome = r.outcome;
@@ -45,7 +45,7 @@ void Dataset::add(const RawContact& r) {
 
 void Dataset::warm(const RawContact& r, int step) const {
   linker.warm(r, step);
-  if (r.conversation_hash != 0) conversations.warm(r.conversation_hash, step);
+  if (r.conversation_hash != 0) conversations_.warm(r.conversation_hash, step);
 }
 
 void Dataset::reserve(size_t records) {
@@ -243,6 +243,10 @@ uint32_t Dataset::customer_of_node(uint32_t node) {
 
 void Dataset::finish() {
   customers.threads_ = threads;
+  // Nothing is added from now on: the lookup tables go before the arrays
+  // of the record rules and linking come (at 10M records, the peak).
+  linker.seal();
+  conversations_ = Interner();
   drop_duplicates();
   for (const Contact& c : contacts) latest_start = std::max(latest_start, c.start);
 

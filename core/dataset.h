@@ -95,7 +95,7 @@ class Dataset {
   bool before(const Contact& a, const Contact& b) const;
 
   BigVector<Contact> contacts;
-  Interner services, conversations;
+  Interner services;
   CustomerKeys customers;
   int threads = 1;          // that finish() and the computations may use (parallel_sort)
   int64_t accepted = 0;     // records added
@@ -131,7 +131,8 @@ class Dataset {
   // the same (until a duplicate is dropped).
   uint32_t record(size_t i) const { return record_of_.empty() ? static_cast<uint32_t>(i) : record_of_[i]; }
   BigVector<uint32_t> record_of_;
-  BigVector<uint32_t> conversation_;  // contact -> its conversation in conversations, or kNone (until finish)
+  Interner conversations_;           // their names, until finish (only their ids count)
+  BigVector<uint32_t> conversation_;  // contact -> its conversation in conversations_, or kNone (until finish)
   BigVector<uint32_t> customer_of_label_;  // linker node -> id in customers
   std::string scratch_;
 };

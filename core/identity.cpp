@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <numeric>
+#include <stdexcept>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -184,7 +185,12 @@ std::string Linker::normalise_as(std::string_view kind, std::string_view value) 
   return out;
 }
 
+void Linker::check_open(const char* what) const {
+  if (sealed_) throw std::logic_error(fmt::format("Linker::{} after seal", what));
+}
+
 bool Linker::add_block_text(std::string_view text, std::string_view name, std::string* err) {
+  check_open("add_block_text");
   int64_t number = 0;
   while (!text.empty()) {
     const size_t nl = text.find('\n');
@@ -257,6 +263,7 @@ bool read_crosswalk(CsvReader& csv, std::string_view name,
 }  // namespace
 
 bool Linker::add_crosswalk_text(std::string_view text, std::string_view name, std::string* err) {
+  check_open("add_crosswalk_text");
   CsvReader csv;
   csv.open_text(text);
   return read_crosswalk(csv, name, [&](std::string_view key, std::string_view kind, std::string_view value) {
@@ -265,6 +272,7 @@ bool Linker::add_crosswalk_text(std::string_view text, std::string_view name, st
 }
 
 bool Linker::load_crosswalk(const std::string& path, std::string* err) {
+  check_open("load_crosswalk");
   CsvReader csv;
   if (!csv.open(path, err)) {
     *err = fmt::format("{}: {}", path, *err);
@@ -390,6 +398,7 @@ void Linker::reserve(size_t n) {
 }
 
 uint32_t Linker::add(const RawContact& r) {
+  check_open("add");
   const uint32_t rec = records();
   if (rec % 64 == 0) keyed_.push_back(0);
   if (r.has_customer) {
@@ -445,7 +454,17 @@ bool Linker::less(uint32_t a, uint32_t b) const {
   return names_.view(a) < names_.view(b);
 }
 
+void Linker::seal() {
+  if (sealed_) return;
+  sealed_ = true;
+  // key_twin still looks names up when a known key has a ':'.
+  if (!key_with_colon_) names_.seal();
+  raw_phones_ = Interner();
+  release(raw_phone_node_);
+}
+
 void Linker::resolve(const std::function<void(const Part&)>& contacts) {
+  seal();
   rank_kinds();
   const uint32_t n_nodes = names_.size();
   auto usable = [&](uint32_t n) { return drop_[n] == DropReason::kNone; };

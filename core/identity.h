@@ -106,6 +106,12 @@ class Linker {
   // Room for about `records` records in all (see Dataset::reserve).
   void reserve(size_t records);
 
+  // No record will be added (nor a crosswalk or blocklist loaded): frees the
+  // tables that find a name's node (about 20 bytes a distinct identifier),
+  // before the arrays of linking are made. resolve() seals first; adding a
+  // record, a crosswalk or a blocklist after either throws std::logic_error.
+  void seal();
+
   // Links. `contacts` hands over the records that count (duplicates
   // resolved), one contact after the other: an entry with kSameContact set
   // is another leg of the contact of the entry before it, even when the
@@ -157,6 +163,7 @@ class Linker {
   std::string normalise_as(std::string_view kind, std::string_view value) const;
   bool blocked(std::string_view kind, std::string_view value);
   bool less(uint32_t a, uint32_t b) const;  // canonical node order
+  void check_open(const char* what) const;  // throws once sealed
   uint32_t find(uint32_t n) const;
   uint32_t unite(uint32_t a, uint32_t b);  // returns the new root
   void rank_kinds();
@@ -192,7 +199,8 @@ class Linker {
   int64_t max_fanout_ = 1;
   std::string hash_key_;
   int64_t refused_ = 0;
-  bool key_with_colon_ = false;  // some known key has a ':' (key_twin can find something)
+  bool key_with_colon_ = false;
+  bool sealed_ = false;  // some known key has a ':' (key_twin can find something)
   std::string scratch_, scratch2_, name_;
 };
 

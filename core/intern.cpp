@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 #include "core/diag.h"
 
@@ -57,7 +58,13 @@ uint64_t hash_bytes(std::string_view s) {
 
 Interner::Interner() : slots_(64, Slot{0, kNone}), mask_(63) {}
 
+void Interner::seal() {
+  release(slots_);
+  mask_ = 0;
+}
+
 uint32_t Interner::find(std::string_view s) const {
+  if (sealed()) throw std::logic_error("Interner::find after seal");
   const uint32_t tag = tag_of(s);
   for (uint64_t i = home(tag);; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];
@@ -70,6 +77,7 @@ uint32_t Interner::find(std::string_view s) const {
 }
 
 uint32_t Interner::intern(std::string_view s, uint64_t hash, bool* added) {
+  if (sealed()) throw std::logic_error("Interner::intern after seal");
   const auto tag = static_cast<uint32_t>(hash >> 32);
   uint64_t i = home(tag);
   for (;; i = (i + 1) & mask_) {

@@ -33,6 +33,11 @@ class Interner {
   uint32_t intern(std::string_view s, uint64_t hash, bool* added);
   // The id of s, or kNone.
   uint32_t find(std::string_view s) const;
+  // Frees the lookup table (at most half full: 16 bytes or more a string,
+  // 128 MiB for 6M strings) once no string will be added or looked up:
+  // view() still works; intern() and find() throw std::logic_error.
+  void seal();
+  bool sealed() const { return mask_ == 0; }
   std::string_view view(uint32_t id) const { return text(at(where_[id])); }
   uint32_t size() const { return static_cast<uint32_t>(where_.size()); }
   // Warming the caches for intern(s, hash) a little later, in two steps
@@ -89,7 +94,7 @@ class Interner {
   std::vector<BigVector<char>> blocks_;  // each filled up to its capacity, never reallocated
   BigVector<uint32_t> where_;            // id -> place
   BigVector<Slot> slots_;
-  uint64_t mask_ = 0;
+  uint64_t mask_ = 0;  // 0 once sealed
 };
 
 }  // namespace parcours

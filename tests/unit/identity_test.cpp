@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -224,6 +225,21 @@ BOOST_AUTO_TEST_CASE(crosswalk_ties_identifiers_to_known_keys) {
   BOOST_TEST(c.at("2") == "K1");
   BOOST_TEST(c.at("3") == "K2");
   BOOST_TEST(c.at("4") == "client:0043");
+}
+
+// Once the dataset is finished the linker is sealed (its lookup tables are
+// gone): a record, crosswalk or blocklist given then would be ignored or
+// looked up in nothing, so each is refused outright; linking is unchanged.
+BOOST_AUTO_TEST_CASE(a_sealed_linker_refuses_more_input) {
+  Dataset ds;
+  const auto c = customers(rec("1", R"(,"ids":{"email":"a@b.ca","client":"7"})") + rec("2", R"(,"ids":{"client":"7"})"), &ds);
+  BOOST_TEST(c.at("1") == "client:7");
+  BOOST_TEST(c.at("2") == "client:7");
+  std::string err;
+  BOOST_CHECK_THROW(ds.linker.add_crosswalk_text("K1,client,7\n", "cw.csv", &err), std::logic_error);
+  BOOST_CHECK_THROW(ds.linker.add_block_text("client,7\n", "block.txt", &err), std::logic_error);
+  RawContact r;
+  BOOST_CHECK_THROW(ds.linker.add(r), std::logic_error);
 }
 
 BOOST_AUTO_TEST_CASE(crosswalk_conflict_drops_the_identifier) {

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,23 @@ BOOST_AUTO_TEST_CASE(interner_warming_changes_nothing) {
   }
   BOOST_TEST(in.size() == 1000u);
   for (uint32_t i = 0; i < 2000; ++i) BOOST_REQUIRE_EQUAL(in.find(std::to_string(i)), i < 1000 ? i : kNone);
+}
+
+// Sealed, an interner keeps every string and its id but looks nothing up:
+// interning or finding then is a mistake of the caller, and says so
+// rather than answer from a table that is gone.
+BOOST_AUTO_TEST_CASE(interner_sealed_keeps_its_strings_and_refuses_lookups) {
+  Interner in;
+  for (uint32_t i = 0; i < 5000; ++i) in.intern(std::to_string(i));
+  BOOST_TEST(!in.sealed());
+  in.seal();
+  BOOST_TEST(in.sealed());
+  BOOST_TEST(in.size() == 5000u);
+  for (uint32_t i = 0; i < 5000; ++i) BOOST_REQUIRE(in.view(i) == std::to_string(i));
+  BOOST_CHECK_THROW(in.intern("7"), std::logic_error);
+  BOOST_CHECK_THROW(in.intern("new"), std::logic_error);
+  BOOST_CHECK_THROW(in.find("7"), std::logic_error);
+  BOOST_TEST(in.size() == 5000u);
 }
 
 // Every byte of a name counts, whatever its length (the last 1 to 7 bytes
