@@ -22,9 +22,9 @@ void Dataset::add(const RawContact& r) {
   ++accepted;
   Contact c;
   c.start = r.start;
-  c.answered = r.answered;
-  c.end = r.end;
   c.id = static_cast<uint32_t>(id_ends_.size());
+  c.answered_code = time_code(r.start, r.answered, c.id, &far_answered_);
+  c.end_code = time_code(r.start, r.end, c.id, &far_end_);
   if (c.id % kIdBlock == 0) id_block_.push_back(id_arena_.size());
   const uint64_t end = id_arena_.size() + r.id.size() - id_block_.back();
   if (end > UINT32_MAX) throw TooLarge(fmt::format("more than 4 GiB of ids in {} records in a row", kIdBlock));
@@ -42,6 +42,15 @@ void Dataset::add(const RawContact& r) {
   c.merged_away = false;
   contacts.push_back(c);
 }
+
+int32_t Dataset::time_code(Micros start, Micros t, uint32_t id, std::unordered_map<uint32_t, Micros>* far) {
+  if (t == kNoTime) return offset_code::kAbsent;
+  const int32_t code = offset_code::encode(t - start);
+  if (code == offset_code::kFar) (*far)[id] = t;
+  return code;
+}
+
+void Dataset::set_end(Contact& c, Micros end) { c.end_code = time_code(c.start, end, c.id, &far_end_); }
 
 void Dataset::warm(const RawContact& r, int step) const {
   linker.warm(r, step);
@@ -312,7 +321,8 @@ void Dataset::finish() {
       Contact& leg = contacts[legs[k]];
       // Earliest start is the first leg's; latest end; last leg's outcome;
       // the first known customer; everything else from the first leg.
-      if (leg.end != kNoTime && (first.end == kNoTime || leg.end > first.end)) first.end = leg.end;
+      const Micros leg_end = end(leg), first_end = end(first);
+      if (leg_end != kNoTime && (first_end == kNoTime || leg_end > first_end)) set_end(first, leg_end);
       first.outcome = leg.outcome;
       if (first.customer == kNone) first.customer = leg.customer;
       leg.merged_away = true;

@@ -2,7 +2,7 @@
 // resolved (the last read wins), legs of one conversation merged, and each
 // contact's customer key assigned by linking identifiers (core/identity.h).
 //
-// A Contact is 40 bytes of integers. Services, customers and conversations
+// A Contact is 32 bytes of integers. Services, customers and conversations
 // are interned once. Contact ids are not: each record's id is appended to an
 // arena and duplicates are found at the end by sorting hashes, which costs
 // far less than a hash table of every id (one cache miss per record once the
@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/identity.h"
@@ -23,18 +24,46 @@
 
 namespace parcours {
 
+// A time of a contact (answered, end) in 4 bytes, relative to its start:
+// the offset in whole seconds, milliseconds or microseconds, the coarsest
+// unit that holds it exactly, as 30 signed bits, and 2 bits saying which
+// unit (up to 17 years, 6.2 days, 8.9 minutes either way); else absent, or
+// "far": kept whole in a table beside the contacts (Dataset::answered).
+// Exports give seconds or milliseconds: far takes an offset of more than
+// 6.2 days in milliseconds, or of more than 8.9 minutes in microseconds.
+namespace offset_code {
+inline constexpr int32_t kAbsent = 3;  // unit 3, value 0
+inline constexpr int32_t kFar = 7;     // unit 3, value 1
+inline constexpr int64_t kLimit = int64_t{1} << 29;
+inline constexpr Micros kScale[3] = {1, 1000, 1000000};
+// kFar when `offset` fits no unit.
+inline int32_t encode(Micros offset) {
+  for (int unit = 2; unit >= 0; --unit) {
+    if (offset % kScale[unit] != 0) continue;
+    const int64_t v = offset / kScale[unit];
+    if (v < -kLimit || v >= kLimit) return kFar;
+    return static_cast<int32_t>(static_cast<uint32_t>(v) << 2 | static_cast<uint32_t>(unit));
+  }
+  return kFar;  // not reached: every offset is whole microseconds
+}
+inline bool is_offset(int32_t code) { return (code & 3) != 3; }
+// For a code that is_offset.
+inline Micros decode(int32_t code) { return Micros{code >> 2} * kScale[code & 3]; }
+}  // namespace offset_code
+
 struct Contact {
   Micros start;
-  Micros answered;      // kNoTime when absent
-  Micros end;           // kNoTime when absent
   uint32_t id;          // the record's id, in Dataset's id arena (see id())
   uint32_t service;     // in Dataset::services; a missing service is "unknown"
   uint32_t customer;    // in Dataset::customers, or kNone: unidentified
+  int32_t answered_code;  // offset_code: Dataset::answered(c)
+  int32_t end_code;       // offset_code: Dataset::end(c)
   Channel channel;
   Direction direction;
   Outcome outcome;
   bool merged_away;     // a later leg folded into its conversation's first leg
 };
+static_assert(sizeof(Contact) == 32);
 
 // The customers of a run, numbered 0, 1, ... in order of first appearance
 // among the contacts. Each stands for the node naming its component in the
@@ -89,6 +118,10 @@ class Dataset {
     if (step == 0) prefetch(&id_ends_[c.id]);
     else prefetch(id_arena_.data() + id_block_[c.id / kIdBlock] + id_begin_in_block(c.id));
   }
+  // When c was answered, and when it ended: kNoTime when not known.
+  Micros answered(const Contact& c) const { return time_of(c, c.answered_code, far_answered_); }
+  Micros end(const Contact& c) const { return time_of(c, c.end_code, far_end_); }
+  void set_end(Contact& c, Micros end);
   std::string_view service(const Contact& c) const { return services.view(c.service); }
   std::string_view customer(const Contact& c) const { return customers.view(c.customer); }
   // Full tie-break of the (start, id) order: id bytes, then channel.
@@ -117,6 +150,13 @@ class Dataset {
 
  private:
   uint32_t customer_of_node(uint32_t node);
+  Micros time_of(const Contact& c, int32_t code, const std::unordered_map<uint32_t, Micros>& far) const {
+    if (offset_code::is_offset(code)) [[likely]] return c.start + offset_code::decode(code);
+    return code == offset_code::kAbsent ? kNoTime : far.at(c.id);
+  }
+  // Times offset_code cannot hold, by record (Contact::id).
+  int32_t time_code(Micros start, Micros t, uint32_t id, std::unordered_map<uint32_t, Micros>* far);
+  std::unordered_map<uint32_t, Micros> far_answered_, far_end_;
   void drop_duplicates();
   // Every record's id, back to back. Where each ends is kept in 4 bytes, not
   // 8: relative to where its block of kIdBlock records begins, so an arena

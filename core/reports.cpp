@@ -193,19 +193,20 @@ HandleReport compute_handle(const Dataset& ds) {
   for (const Contact& c : ds.contacts) {
     Times& t = times[static_cast<size_t>(c.service) * kChannelCount + static_cast<size_t>(c.channel)];
     ++t.contacts;
-    if (c.answered != kNoTime) {
+    const Micros answered = ds.answered(c), end = ds.end(c);
+    if (answered != kNoTime) {
       ++t.answered;
-      t.wait += c.answered - c.start;
+      t.wait += answered - c.start;
     }
-    if (c.end == kNoTime) continue;
-    const Micros from = c.answered != kNoTime ? c.answered : c.start;
+    if (end == kNoTime) continue;
+    const Micros from = answered != kNoTime ? answered : c.start;
     // The record's checks put end and answered after start, not in order
     // between themselves: such a contact has no handle time to give.
-    if (c.end < from) {
+    if (end < from) {
       ++out.end_before_answered;
       continue;
     }
-    t.handle.push_back(c.end - from);
+    t.handle.push_back(end - from);
   }
 
   const std::vector<Channel> channels = channels_by_name();

@@ -189,12 +189,65 @@ BOOST_AUTO_TEST_CASE(legs_merge_into_one_contact) {
     if (ds.id(c) == "a") merged = &c;
   BOOST_REQUIRE(merged != nullptr);
   BOOST_TEST(format_time(merged->start) == "2026-03-01T09:00:00Z");  // earliest start
-  BOOST_TEST(format_time(merged->end) == "2026-03-01T09:20:00Z");    // latest end
+  BOOST_TEST(format_time(ds.end(*merged)) == "2026-03-01T09:20:00Z");    // latest end
   BOOST_TEST((merged->outcome == Outcome::resolved));                // last leg's outcome
   BOOST_TEST(ds.service(*merged) == "ivr-menu");                      // first leg's fields
   BOOST_TEST(ds.customer(*merged) == "phone:+14185550105");                       // a later leg's customer is kept
   // The latest start counts every leg.
   BOOST_TEST(format_time(ds.latest_start) == "2026-03-01T09:30:00Z");
+}
+
+// A time relative to a start is kept in the coarsest unit that holds it
+// exactly, up to 2^29 of that unit either way; anything else is "far".
+BOOST_AUTO_TEST_CASE(offset_codes_hold_every_offset_exactly_or_say_far) {
+  using namespace offset_code;
+  const Micros s = 1000000, ms = 1000, lim = int64_t{1} << 29;
+  const std::vector<Micros> held = {0,         1,          -1,           999,         ms,         -ms,
+                                    s,         -s,         s + 1,        s + ms,      (lim - 1),  -lim,
+                                    (lim - 1) * ms, -lim * ms, (lim - 1) * s, -lim * s, 86400 * s, 6 * 86400 * s + 5 * ms,
+                                    3 * 86400 * s + 7 * ms};
+  for (const Micros off : held) {
+    const int32_t code = encode(off);
+    BOOST_TEST_INFO("offset " << off);
+    BOOST_REQUIRE(is_offset(code));
+    BOOST_TEST(decode(code) == off);
+  }
+  // Past each unit's reach, in the finest unit that holds it.
+  for (const Micros off : {lim, -lim - 1, lim * ms + 1, lim * s + ms, lim * s, -lim * s - s, INT64_MAX, INT64_MIN + 1})
+    BOOST_TEST(encode(off) == kFar, "offset " << off);
+  BOOST_TEST(!is_offset(kAbsent));
+  BOOST_TEST(!is_offset(kFar));
+}
+
+// answered and end come back exactly as read, whatever their distance from
+// the start and their precision: near ones in a unit, far ones from the
+// table beside the contacts; a merged leg's far end as well.
+BOOST_AUTO_TEST_CASE(contact_times_come_back_exactly) {
+  Dataset ds;
+  BOOST_REQUIRE(test::load(R"({"id":"s","channel":"phone","start":"2026-03-01T09:00:00Z","answered":"2026-03-01T09:00:30Z","end":"2026-03-01T10:59:59Z"}
+{"id":"ms","channel":"chat","start":"2026-03-01T09:00:00.250Z","answered":"2026-03-01T09:00:01Z","end":"2026-03-05T23:00:00.001Z"}
+{"id":"us","channel":"chat","start":"2026-03-01T09:00:00Z","answered":"2026-03-01T09:00:00.000001Z","end":"2026-03-01T09:08:00.000001Z"}
+{"id":"far-us","channel":"chat","start":"2026-03-01T09:00:00Z","answered":"2026-03-01T09:10:00.000001Z","end":"2026-03-01T09:00:00.5Z"}
+{"id":"far-ms","channel":"email","start":"2026-03-01T09:00:00Z","answered":"2026-03-15T09:00:00.001Z"}
+{"id":"far-s","channel":"mail","start":"2000-01-01T00:00:00Z","end":"2026-03-01T09:00:00Z"}
+{"id":"none","channel":"web","start":"2026-03-01T09:00:00Z"}
+{"id":"leg1","channel":"phone","start":"2026-03-02T09:00:00Z","end":"2026-03-02T09:01:00Z","conversation":"k"}
+{"id":"leg2","channel":"phone","start":"2026-03-02T09:02:00Z","end":"2026-03-20T09:00:00.000007Z","conversation":"k"}
+)", &ds).empty());
+  std::map<std::string, std::pair<std::string, std::string>> got;
+  const auto text = [](Micros t) { return t == kNoTime ? std::string("-") : format_time(t); };
+  for (const Contact& c : ds.contacts) got[std::string(ds.id(c))] = {text(ds.answered(c)), text(ds.end(c))};
+  const std::map<std::string, std::pair<std::string, std::string>> want = {
+      {"s", {"2026-03-01T09:00:30Z", "2026-03-01T10:59:59Z"}},
+      {"ms", {"2026-03-01T09:00:01Z", "2026-03-05T23:00:00.001Z"}},
+      {"us", {"2026-03-01T09:00:00.000001Z", "2026-03-01T09:08:00.000001Z"}},
+      {"far-us", {"2026-03-01T09:10:00.000001Z", "2026-03-01T09:00:00.5Z"}},
+      {"far-ms", {"2026-03-15T09:00:00.001Z", "-"}},
+      {"far-s", {"-", "2026-03-01T09:00:00Z"}},
+      {"none", {"-", "-"}},
+      {"leg1", {"-", "2026-03-20T09:00:00.000007Z"}},
+  };
+  BOOST_TEST((got == want));
 }
 
 BOOST_AUTO_TEST_CASE(legs_of_a_replaced_duplicate_do_not_count) {
