@@ -33,9 +33,10 @@ void Dataset::add(const RawContact& r) {
   c.service = r.has_service ? services.intern(r.service) : 0;
   c.customer = kNone;  // known once every record is in: finish() links
   linker.add(r);        // record number contacts.size(), as the contact
-  conversation_.push_back(!r.has_conversation || r.conversation.empty() ? kNone
-                          : r.conversation_hash != 0 ? conversations_.intern(r.conversation, r.conversation_hash, nullptr)
-                                                     : conversations_.intern(r.conversation));
+  if (r.has_conversation && !r.conversation.empty())
+    conversation_of_.emplace_back(static_cast<uint32_t>(contacts.size()), r.conversation_hash != 0
+                                            ? conversations_.intern(r.conversation, r.conversation_hash, nullptr)
+                                            : conversations_.intern(r.conversation));
   c.channel = r.channel;
   c.direction = r.direction;
   c.outcome = r.outcome;
@@ -63,7 +64,6 @@ void Dataset::reserve(size_t records) {
   contacts.reserve(records);
   id_ends_.reserve(records);
   id_block_.reserve(records / kIdBlock + 1);
-  conversation_.reserve(records);
   // Ids: as long on average as those so far, and some.
   const size_t per_id = contacts.empty() ? 16 : id_arena_.size() / contacts.size() + 2;
   id_arena_.reserve(id_arena_.size() + more * per_id);
@@ -256,6 +256,9 @@ void Dataset::finish() {
   // of the record rules and linking come (at 10M records, the peak).
   linker.seal();
   conversations_ = Interner();
+  conversation_.assign(contacts.size(), kNone);
+  for (const auto& [i, conversation] : conversation_of_) conversation_[i] = conversation;
+  release(conversation_of_);
   drop_duplicates();
   for (const Contact& c : contacts) latest_start = std::max(latest_start, c.start);
 

@@ -172,7 +172,11 @@ class Dataset {
   uint32_t record(size_t i) const { return record_of_.empty() ? static_cast<uint32_t>(i) : record_of_[i]; }
   BigVector<uint32_t> record_of_;
   Interner conversations_;           // their names, until finish (only their ids count)
-  BigVector<uint32_t> conversation_;  // contact -> its conversation in conversations_, or kNone (until finish)
+  // The records that have a conversation (a few in a hundred), while reading:
+  // (record, conversation), in order; then, in finish, every contact's
+  // conversation or kNone, until legs are merged.
+  std::vector<std::pair<uint32_t, uint32_t>> conversation_of_;
+  BigVector<uint32_t> conversation_;
   BigVector<uint32_t> customer_of_label_;  // linker node -> id in customers
   std::string scratch_;
 };
