@@ -154,8 +154,9 @@ class Dataset {
     if (offset_code::is_offset(code)) [[likely]] return c.start + offset_code::decode(code);
     return code == offset_code::kAbsent ? kNoTime : far.at(c.id);
   }
-  // Times offset_code cannot hold, by record (Contact::id).
+  // t's offset_code from `start`; a far t goes into *far, under `id`.
   int32_t time_code(Micros start, Micros t, uint32_t id, std::unordered_map<uint32_t, Micros>* far);
+  // The times offset_code cannot hold, by record (Contact::id).
   std::unordered_map<uint32_t, Micros> far_answered_, far_end_;
   void drop_duplicates();
   // Every record's id, back to back. Where each ends is kept in 4 bytes, not
