@@ -301,7 +301,8 @@ void Dataset::finish() {
   // Each contact's label node on every thread, then customers numbered in
   // order of first appearance on one.
   parallel_for(contacts.size(), threads, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) contacts[i].customer = linker.customer_node(record(i));
+    Linker::NodeCursor at;
+    for (size_t i = begin; i < end; ++i) contacts[i].customer = linker.customer_node(record(i), &at);
   });
   customer_of_label_.assign(linker.node_count(), kNone);
   for (size_t i = 0; i < contacts.size(); ++i) {
@@ -312,7 +313,8 @@ void Dataset::finish() {
   if (keep_record_customers) {
     record_customers.resize(linker.records());
     parallel_for(record_customers.size(), threads, [&](size_t begin, size_t end) {
-      for (size_t r = begin; r < end; ++r) record_customers[r] = linker.customer_node(static_cast<uint32_t>(r));
+      Linker::NodeCursor at;
+      for (size_t r = begin; r < end; ++r) record_customers[r] = linker.customer_node(static_cast<uint32_t>(r), &at);
     });
     for (uint32_t& c : record_customers) c = customer_of_node(c);
   }

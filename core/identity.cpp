@@ -5,6 +5,7 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -164,7 +165,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view msg) {
 
 // ---- Linker: configuration ---------------------------------------------------
 
-Linker::Linker() : begin_{0} { kinds_.intern(""); }
+Linker::Linker() { kinds_.intern(""); }
 Linker::~Linker() = default;
 
 bool Linker::set_region(std::string_view region, std::string* err) {
@@ -390,16 +391,21 @@ void Linker::warm(const RawContact& r, int step) const {
 }
 
 void Linker::reserve(size_t n) {
-  if (n + 1 <= begin_.capacity()) return;
+  if (n <= records()) return;
   const size_t per_record = records() == 0 ? 2 : nodes_.size() / records() + 1;
   nodes_.reserve(nodes_.size() + (n - records()) * per_record);
-  begin_.reserve(n + 1);
+  starts_.reserve(nodes_.capacity() / 64 + 1);
+  block_begin_.reserve(n / kRecordBlock + 1);
   keyed_.reserve(n / 64 + 1);
 }
 
 uint32_t Linker::add(const RawContact& r) {
   check_open("add");
-  const uint32_t rec = records();
+  const uint32_t rec = records_;
+  if (rec == kNone) throw TooLarge("more than 2^32 - 1 records");
+  const size_t first = nodes_.size();
+  if (first >= kNone) throw TooLarge("more than 2^32 - 1 identifiers and known keys in all records");
+  if (rec % kRecordBlock == 0) block_begin_.push_back(static_cast<uint32_t>(first));
   if (rec % 64 == 0) keyed_.push_back(0);
   if (r.has_customer) {
     const std::string_view key = trim_blanks(r.customer);
@@ -411,8 +417,36 @@ uint32_t Linker::add(const RawContact& r) {
   const bool hashed = r.id_hashes.size() == r.ids.size();
   for (size_t i = 0; i < r.ids.size(); ++i)
     nodes_.push_back(identifier_node(r.ids[i].first, r.ids[i].second, hashed ? r.id_hashes[i] : 0));
-  begin_.push_back(static_cast<uint32_t>(nodes_.size()));
+  if (nodes_.size() == first) nodes_.push_back(kNone);
+  while (starts_.size() * 64 < nodes_.size()) starts_.push_back(0);
+  starts_[first / 64] |= uint64_t{1} << (first % 64);
+  ++records_;
   return rec;
+}
+
+size_t Linker::next_start(size_t i) const {
+  size_t w = i / 64;
+  if (w >= starts_.size()) return nodes_.size();
+  uint64_t bits = starts_[w] & (~uint64_t{0} << (i % 64));
+  while (bits == 0) {
+    if (++w == starts_.size()) return nodes_.size();
+    bits = starts_[w];
+  }
+  return w * 64 + static_cast<size_t>(std::countr_zero(bits));
+}
+
+std::span<const uint32_t> Linker::nodes_of(uint32_t rec, NodeCursor* at) const {
+  size_t begin;
+  if (at != nullptr && at->rec == rec) {
+    begin = at->begin;
+  } else {
+    begin = block_begin_[rec / kRecordBlock];
+    for (uint32_t skip = rec % kRecordBlock; skip > 0; --skip) begin = next_start(begin + 1);
+  }
+  const size_t end = next_start(begin + 1);
+  if (at != nullptr) *at = NodeCursor{rec + 1, end};
+  if (nodes_[begin] == kNone) return {};
+  return {nodes_.data() + begin, end - begin};
 }
 
 // ---- Linker: union-find ----------------------------------------------------------
@@ -468,10 +502,8 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts) {
   rank_kinds();
   const uint32_t n_nodes = names_.size();
   auto usable = [&](uint32_t n) { return drop_[n] == DropReason::kNone; };
-  auto nodes_of = [&](uint32_t entry) {
-    const uint32_t rec = entry & ~kSameContact;
-    return std::span<const uint32_t>(nodes_.data() + begin_[rec], begin_[rec + 1] - begin_[rec]);
-  };
+  NodeCursor cursor;  // the passes take the records mostly in order
+  auto nodes_of = [&](uint32_t entry) { return this->nodes_of(entry & ~kSameContact, &cursor); };
 
   // Fanout: distinct known keys per identifier. Most identifiers meet one
   // key or none, so only the others are sorted.
@@ -620,8 +652,8 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts) {
   label_ = std::move(parent_);
 }
 
-uint32_t Linker::customer_node(uint32_t rec) const {
-  const std::span<const uint32_t> ns(nodes_.data() + begin_[rec], begin_[rec + 1] - begin_[rec]);
+uint32_t Linker::customer_node(uint32_t rec, NodeCursor* at) const {
+  const std::span<const uint32_t> ns = nodes_of(rec, at);
   if (ns.empty()) return kNone;
   if (keyed(rec)) return label_[ns[0]];
   // Usually every usable identifier is in one component: no need to find
@@ -701,7 +733,8 @@ std::vector<DroppedId> Linker::dropped() const {
 
 void Linker::release_records() {
   release(nodes_);
-  begin_ = BigVector<uint32_t>{0};
+  release(starts_);
+  release(block_begin_);
   release(keyed_);
 }
 

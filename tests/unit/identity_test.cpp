@@ -1,4 +1,5 @@
 #include <boost/test/unit_test.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
@@ -330,6 +331,39 @@ BOOST_AUTO_TEST_CASE(record_customers_cover_every_record) {
 // Random small logs with glue (shared numbers, other people's emails) and
 // known keys: the assignment and the stats must not depend on the order of
 // the records, nor on how they are split between files.
+// Each record's nodes are found from where its block of records begins,
+// a few record starts on: records with none, with a known key, with one
+// identifier or with hundreds (a record spanning several words of starts),
+// at every place in a block, each get their own customer.
+BOOST_AUTO_TEST_CASE(every_record_finds_its_own_nodes) {
+  Dataset ds;
+  ds.keep_record_customers = true;
+  std::string ndjson;
+  std::vector<std::string> want;
+  for (int r = 0; r < 700; ++r) {
+    const std::string n = std::to_string(r);
+    const int ids = r % 7 == 3 ? 0 : r == 500 || r == 501 ? 150 : r % 4 + 1;
+    std::string more = r % 5 == 0 ? fmt::format(R"(,"customer":"K{}")", n) : "";
+    if (ids > 0) {
+      more += R"(,"ids":{)";
+      for (int k = 0; k < ids; ++k) {
+        if (k > 0) more += ",";
+        const std::string kind = k == 0 ? std::string("client") : fmt::format("x{}", k);
+        more += fmt::format(R"("{}":"{}-{}")", kind, n, k);
+      }
+      more += "}";
+    }
+    ndjson += rec(n, more);
+    want.push_back(r % 5 == 0 ? "K" + n : ids > 0 ? "client:" + n + "-0" : "-");
+  }
+  BOOST_REQUIRE(test::load(ndjson, &ds).empty());
+  BOOST_REQUIRE(ds.record_customers.size() == want.size());
+  for (size_t r = 0; r < want.size(); ++r) {
+    const uint32_t c = ds.record_customers[r];
+    BOOST_TEST((c == kNone ? std::string("-") : std::string(ds.customers.view(c))) == want[r], "record " << r);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(order_and_split_do_not_matter) {
   for (uint64_t seed = 1; seed <= 300; ++seed) {
     Rng g{seed};
