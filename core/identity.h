@@ -215,8 +215,8 @@ class Linker {
   int64_t max_fanout_ = 1;
   std::string hash_key_;
   int64_t refused_ = 0;
-  bool key_with_colon_ = false;
-  bool sealed_ = false;  // some known key has a ':' (key_twin can find something)
+  bool key_with_colon_ = false;  // some known key has a ':' (key_twin can find something)
+  bool sealed_ = false;          // seal() was called: nothing more is added
   std::string scratch_, scratch2_, name_;
 };
 

@@ -35,7 +35,8 @@ class Interner {
   uint32_t find(std::string_view s) const;
   // Frees the lookup table (at most half full: 16 bytes or more a string,
   // 128 MiB for 6M strings) once no string will be added or looked up:
-  // view() still works; intern() and find() throw std::logic_error.
+  // view() and warm_view() still work; intern() and find() throw
+  // std::logic_error, and warm() must not be called.
   void seal();
   bool sealed() const { return mask_ == 0; }
   std::string_view view(uint32_t id) const { return text(at(where_[id])); }
