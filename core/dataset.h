@@ -121,6 +121,10 @@ class Dataset {
   // When c was answered, and when it ended: kNoTime when not known.
   Micros answered(const Contact& c) const { return time_of(c, c.answered_code, far_answered_); }
   Micros end(const Contact& c) const { return time_of(c, c.end_code, far_end_); }
+  // Its end, or its start when it has none (the end of an episode's span).
+  Micros end_or_start(const Contact& c) const {
+    return c.end_code == offset_code::kAbsent ? c.start : time_of(c, c.end_code, far_end_);
+  }
   void set_end(Contact& c, Micros end);
   std::string_view service(const Contact& c) const { return services.view(c.service); }
   std::string_view customer(const Contact& c) const { return customers.view(c.customer); }

@@ -76,8 +76,7 @@ void for_each_episode(const Dataset& ds, const Params& p, const std::vector<uint
     e.service = first.service;
     e.channels = 1u << static_cast<unsigned>(first.channel);
     e.switches = 0;
-    const Micros first_end = ds.end(first);
-    e.end = first_end != kNoTime ? first_end : first.start;
+    e.end = ds.end_or_start(first);
     size_t j = i + 1;
     for (; j < order.size(); ++j) {
       warm_to(j + 17);
@@ -87,8 +86,7 @@ void for_each_episode(const Dataset& ds, const Params& p, const std::vector<uint
       if (c.start - prev.start > p.window) break;  // not a repeat: a new episode starts
       e.channels |= 1u << static_cast<unsigned>(c.channel);
       e.switches += c.channel != prev.channel;
-      const Micros c_end = ds.end(c);
-      e.end = std::max(e.end, c_end != kNoTime ? c_end : c.start);
+      e.end = std::max(e.end, ds.end_or_start(c));
     }
     e.contacts = std::span<const uint32_t>(order.data() + i, j - i);
     e.cohort = cutoff != kNoTime && first.start <= cutoff;
