@@ -159,14 +159,8 @@ void Dataset::drop_duplicates() {
         }
       }
       if (same.size() == 1) continue;
-      if (record_of_.empty()) {  // until now, contact i was record i
-        record_of_.resize(contacts.size());
-        std::iota(record_of_.begin(), record_of_.end(), 0u);
-      }
       const uint32_t last = same.back();
-      contacts[first] = contacts[last];
-      conversation_[first] = conversation_[last];
-      record_of_[first] = record_of_[last];
+      contacts[first] = contacts[last];  // and with it, its record (Contact::id)
       for (size_t k = 1; k < same.size(); ++k) contacts[same[k]].merged_away = true;
       duplicates += static_cast<int64_t>(same.size()) - 1;
     }
@@ -187,13 +181,9 @@ void Dataset::drop_duplicates() {
   for (size_t i = 0; i < contacts.size(); ++i) {
     if (contacts[i].merged_away) continue;
     contacts[out] = contacts[i];
-    conversation_[out] = conversation_[i];
-    record_of_[out] = record_of_[i];
     ++out;
   }
   contacts.resize(out);
-  conversation_.resize(out);
-  record_of_.resize(out);
 }
 
 bool Dataset::before(const Contact& a, const Contact& b) const {
@@ -256,26 +246,35 @@ void Dataset::finish() {
   // of the record rules and linking come (at 10M records, the peak).
   linker.seal();
   conversations_ = Interner();
-  conversation_.assign(contacts.size(), kNone);
-  for (const auto& [i, conversation] : conversation_of_) conversation_[i] = conversation;
-  release(conversation_of_);
   drop_duplicates();
   for (const Contact& c : contacts) latest_start = std::max(latest_start, c.start);
 
-  // Legs: the records of one conversation and channel, in (start, id) order.
-  std::vector<uint32_t> legs;
-  for (uint32_t i = 0; i < contacts.size(); ++i)
-    if (conversation_[i] != kNone) legs.push_back(i);
-  parallel_sort(legs.begin(), legs.end(), [&](uint32_t a, uint32_t b) {
-    const Contact &x = contacts[a], &y = contacts[b];
-    if (conversation_[a] != conversation_[b]) return conversation_[a] < conversation_[b];
+  // Legs: the records of one conversation and channel, in (start, id) order,
+  // as (conversation, contact). A contact's record is Contact::id; the
+  // records with a conversation are marked in a bit set, each found among
+  // the few in conversation_of_ (in record order) only when marked.
+  std::vector<uint64_t> is_leg(id_ends_.size() / 64 + 1, 0);
+  for (const auto& [r, conversation] : conversation_of_) is_leg[r / 64] |= uint64_t{1} << (r % 64);
+  const auto leg = [&](const Contact& c) { return (is_leg[c.id / 64] >> (c.id % 64) & 1) != 0; };
+  std::vector<std::pair<uint32_t, uint32_t>> legs;
+  legs.reserve(conversation_of_.size());
+  for (uint32_t i = 0; i < contacts.size(); ++i) {
+    if (!leg(contacts[i])) continue;
+    const auto at = std::lower_bound(conversation_of_.begin(), conversation_of_.end(),
+                                     std::pair<uint32_t, uint32_t>{contacts[i].id, 0});
+    legs.emplace_back(at->second, i);
+  }
+  release(conversation_of_);
+  parallel_sort(legs.begin(), legs.end(), [&](const auto& a, const auto& b) {
+    const Contact &x = contacts[a.second], &y = contacts[b.second];
+    if (a.first != b.first) return a.first < b.first;
     if (x.channel != y.channel) return x.channel < y.channel;
     return before(x, y);
   }, threads);
   auto group_end = [&](size_t i) {
     size_t j = i + 1;
-    while (j < legs.size() && conversation_[legs[j]] == conversation_[legs[i]] &&
-           contacts[legs[j]].channel == contacts[legs[i]].channel)
+    while (j < legs.size() && legs[j].first == legs[i].first &&
+           contacts[legs[j].second].channel == contacts[legs[i].second].channel)
       ++j;
     return j;
   };
@@ -289,11 +288,11 @@ void Dataset::finish() {
       part.push_back(e);
       if (part.size() == link_part) f(part), part.clear();
     };
-    for (uint32_t i = 0; i < contacts.size(); ++i)
-      if (conversation_[i] == kNone) put(record(i));
+    for (const Contact& c : contacts)
+      if (!leg(c)) put(c.id);
     for (size_t i = 0; i < legs.size();) {
       const size_t j = group_end(i);
-      for (size_t k = i; k < j; ++k) put(record(legs[k]) | (k > i ? Linker::kSameContact : 0));
+      for (size_t k = i; k < j; ++k) put(contacts[legs[k].second].id | (k > i ? Linker::kSameContact : 0));
       i = j;
     }
     if (!part.empty()) f(part);
@@ -302,7 +301,7 @@ void Dataset::finish() {
   // order of first appearance on one.
   parallel_for(contacts.size(), threads, [&](size_t begin, size_t end) {
     Linker::NodeCursor at;
-    for (size_t i = begin; i < end; ++i) contacts[i].customer = linker.customer_node(record(i), &at);
+    for (size_t i = begin; i < end; ++i) contacts[i].customer = linker.customer_node(contacts[i].id, &at);
   });
   customer_of_label_.assign(linker.node_count(), kNone);
   for (size_t i = 0; i < contacts.size(); ++i) {
@@ -320,28 +319,26 @@ void Dataset::finish() {
   }
 
   for (size_t i = 0; i < legs.size();) {
-    Contact& first = contacts[legs[i]];
+    Contact& first = contacts[legs[i].second];
     const size_t j = group_end(i);
     for (size_t k = i + 1; k < j; ++k) {
-      Contact& leg = contacts[legs[k]];
+      Contact& later = contacts[legs[k].second];
       // Earliest start is the first leg's; latest end; last leg's outcome;
       // the first known customer; everything else from the first leg.
-      const Micros leg_end = end(leg), first_end = end(first);
-      if (leg_end != kNoTime && (first_end == kNoTime || leg_end > first_end)) set_end(first, leg_end);
-      first.outcome = leg.outcome;
-      if (first.customer == kNone) first.customer = leg.customer;
-      leg.merged_away = true;
+      const Micros later_end = end(later), first_end = end(first);
+      if (later_end != kNoTime && (first_end == kNoTime || later_end > first_end)) set_end(first, later_end);
+      first.outcome = later.outcome;
+      if (first.customer == kNone) first.customer = later.customer;
+      later.merged_away = true;
       ++legs_merged;
     }
     if (keep_record_customers)
       for (size_t k = i; k < j; ++k)
-        if (record_customers[record(legs[k])] == kNone) record_customers[record(legs[k])] = first.customer;
+        if (uint32_t& r = record_customers[contacts[legs[k].second].id]; r == kNone) r = first.customer;
     i = j;
   }
   if (legs_merged > 0)
     std::erase_if(contacts, [](const Contact& c) { return c.merged_away; });
-  release(record_of_);
-  release(conversation_);
   release(customer_of_label_);
   linker.release_records();
 }

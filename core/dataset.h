@@ -53,7 +53,10 @@ inline Micros decode(int32_t code) { return Micros{code >> 2} * kScale[code & 3]
 
 struct Contact {
   Micros start;
-  uint32_t id;          // the record's id, in Dataset's id arena (see id())
+  // Its record: the number the record had in reading order, in the linker
+  // too (a duplicate that replaces another brings its own). Its id is in
+  // Dataset's id arena (see id()).
+  uint32_t id;
   uint32_t service;     // in Dataset::services; a missing service is "unknown"
   uint32_t customer;    // in Dataset::customers, or kNone: unidentified
   int32_t answered_code;  // offset_code: Dataset::answered(c)
@@ -172,16 +175,10 @@ class Dataset {
   BigVector<char> id_arena_;
   BigVector<uint32_t> id_ends_;      // record i's id ends at id_block_[i / kIdBlock] + id_ends_[i]
   std::vector<uint64_t> id_block_;   // where each block's first id begins in the arena
-  // Index in contacts -> its record in the linker: empty while they are
-  // the same (until a duplicate is dropped).
-  uint32_t record(size_t i) const { return record_of_.empty() ? static_cast<uint32_t>(i) : record_of_[i]; }
-  BigVector<uint32_t> record_of_;
   Interner conversations_;           // their names, until finish (only their ids count)
-  // The records that have a conversation (a few in a hundred), while reading:
-  // (record, conversation), in order; then, in finish, every contact's
-  // conversation or kNone, until legs are merged.
+  // The records that have a conversation (a few in a hundred):
+  // (record, conversation), in record order, until finish finds the legs.
   std::vector<std::pair<uint32_t, uint32_t>> conversation_of_;
-  BigVector<uint32_t> conversation_;
   BigVector<uint32_t> customer_of_label_;  // linker node -> id in customers
   std::string scratch_;
 };

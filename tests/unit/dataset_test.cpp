@@ -261,6 +261,27 @@ BOOST_AUTO_TEST_CASE(legs_of_a_replaced_duplicate_do_not_count) {
   BOOST_TEST(ds.contacts.size() == 2u);
 }
 
+// A duplicate that replaces a record brings its own conversation and
+// identifiers: here it joins "a"'s conversation, and its phone (not the
+// replaced record's) links the merged contact with "c".
+BOOST_AUTO_TEST_CASE(a_replacing_duplicate_brings_its_conversation_and_identifiers) {
+  Dataset ds;
+  test::load(R"({"id":"a","channel":"phone","start":"2026-03-01T09:00:00Z","conversation":"k","ids":{"phone":"+14185550101"}}
+{"id":"b","channel":"phone","start":"2026-03-01T09:05:00Z","ids":{"phone":"+14185550102"}}
+{"id":"b","channel":"phone","start":"2026-03-01T09:05:00Z","conversation":"k","ids":{"phone":"+14185550103"}}
+{"id":"c","channel":"phone","start":"2026-03-01T10:00:00Z","ids":{"phone":"+14185550103"}}
+{"id":"d","channel":"phone","start":"2026-03-01T11:00:00Z","ids":{"phone":"+14185550102"}}
+)", &ds);
+  BOOST_TEST(ds.duplicates == 1);
+  BOOST_TEST(ds.legs_merged == 1);
+  BOOST_REQUIRE(ds.contacts.size() == 3u);
+  BOOST_TEST(ds.id(ds.contacts[0]) == "a");
+  BOOST_TEST(ds.id(ds.contacts[1]) == "c");
+  BOOST_TEST(ds.id(ds.contacts[2]) == "d");
+  BOOST_TEST(ds.contacts[0].customer == ds.contacts[1].customer);
+  BOOST_TEST(ds.contacts[0].customer != ds.contacts[2].customer);
+}
+
 BOOST_AUTO_TEST_CASE(order_ties_break_on_id_then_channel) {
   Dataset ds;
   test::load(R"({"id":"2","channel":"phone","start":"2026-03-01T09:00:00Z"}
