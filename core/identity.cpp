@@ -493,6 +493,7 @@ void Linker::seal() {
   sealed_ = true;
   // key_twin still looks names up when a known key has a ':'.
   if (!key_with_colon_) names_.seal();
+  else names_.index();
   raw_phones_ = Interner();
   release(raw_phone_node_);
 }

@@ -174,7 +174,8 @@ class Linker {
   void rank_kinds();
 
   // Nodes: "\0KEY" for known keys, "KIND\0VALUE" for identifiers.
-  Interner names_;
+  // Read back (view) only once sealed.
+  Interner names_{Interner::Index::when_asked};
   BigVector<uint16_t> kind_;      // in kinds_; 0 for known keys
   BigVector<DropReason> drop_;
   mutable BigVector<uint32_t> parent_;

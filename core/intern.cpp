@@ -56,11 +56,28 @@ uint64_t hash_bytes(std::string_view s) {
   return mix(h, k0);
 }
 
-Interner::Interner() : slots_(64, Slot{0, kNone}), mask_(63) {}
+Interner::Interner(Index index) : slots_(64, Slot{0, kNone}), mask_(63), indexed_(index == Index::as_added) {}
 
 void Interner::seal() {
+  index();
   release(slots_);
   mask_ = 0;
+}
+
+void Interner::index() {
+  if (indexed_) return;
+  indexed_ = true;
+  // The entries are in blocks in the order of their ids, back to back.
+  where_.resize(size_);
+  for (size_t b = 0; b < blocks_.size(); ++b) {
+    const char* const first = blocks_[b].data();
+    for (size_t offset = 0; offset < blocks_[b].size();) {
+      const char* e = first + offset;
+      const std::string_view s = text(e);
+      where_[id_at(e)] = static_cast<uint32_t>(b << kOffsetBits | offset / 4);
+      offset += (static_cast<size_t>(s.data() - e) + s.size() + 3) / 4 * 4;
+    }
+  }
 }
 
 uint32_t Interner::find(std::string_view s) const {
@@ -94,7 +111,8 @@ uint32_t Interner::intern(std::string_view s, uint64_t hash, bool* added) {
   const uint32_t id = size();
   if (id == kNone) throw TooLarge("more than 2^32 - 1 distinct strings in one table");
   const uint32_t place = append(s, id);
-  where_.push_back(place);
+  if (indexed_) where_.push_back(place);
+  ++size_;
   slots_[i] = Slot{tag, place};
   if (added != nullptr) *added = true;
   // Keep the load under 1/2: probes stay short.

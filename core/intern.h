@@ -25,7 +25,12 @@ uint64_t hash_bytes(std::string_view s);
 
 class Interner {
  public:
-  Interner();
+  // When ids are mapped to their strings (view()): as strings are added, or
+  // only once asked (index(), seal()): a table that is not read back until
+  // its strings are all in (the linker's node names) then saves 4 bytes a
+  // string while it grows, at the peak of reading.
+  enum class Index { as_added, when_asked };
+  explicit Interner(Index index = Index::as_added);
   // The id of s, adding it if new; *added tells which.
   uint32_t intern(std::string_view s, bool* added = nullptr) { return intern(s, hash_bytes(s), added); }
   // The same with hash_bytes(s) already known (computed on another thread).
@@ -34,13 +39,17 @@ class Interner {
   // The id of s, or kNone.
   uint32_t find(std::string_view s) const;
   // Frees the lookup table (at most half full: 16 bytes or more a string,
-  // 128 MiB for 6M strings) once no string will be added or looked up:
-  // view() and warm_view() still work; intern() and find() throw
-  // std::logic_error, and warm() must not be called.
+  // 128 MiB for 6M strings) once no string will be added or looked up,
+  // after index(): view() and warm_view() still work; intern() and find()
+  // throw std::logic_error, and warm() must not be called.
   void seal();
   bool sealed() const { return mask_ == 0; }
+  // Maps ids to their strings, if not done yet (Index::when_asked), from a
+  // walk through the entries; strings added afterwards are mapped as they
+  // come. view() and warm_view() need it.
+  void index();
   std::string_view view(uint32_t id) const { return text(at(where_[id])); }
-  uint32_t size() const { return static_cast<uint32_t>(where_.size()); }
+  uint32_t size() const { return size_; }
   // Warming the caches for intern(s, hash) a little later, in two steps
   // some records apart: the slot first (step 0); then, once it has
   // arrived, the entry it points at (step 1). Neither changes anything.
@@ -93,9 +102,11 @@ class Interner {
   uint32_t append(std::string_view s, uint32_t id);  // returns its place
   void grow();
   std::vector<BigVector<char>> blocks_;  // each filled up to its capacity, never reallocated
-  BigVector<uint32_t> where_;            // id -> place
+  BigVector<uint32_t> where_;            // id -> place, once indexed_
   BigVector<Slot> slots_;
   uint64_t mask_ = 0;  // 0 once sealed
+  uint32_t size_ = 0;
+  bool indexed_;
 };
 
 }  // namespace parcours

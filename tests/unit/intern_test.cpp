@@ -108,6 +108,37 @@ BOOST_AUTO_TEST_CASE(interner_sealed_keeps_its_strings_and_refuses_lookups) {
   BOOST_TEST(in.size() == 5000u);
 }
 
+// Mapped only when asked (Index::when_asked), every id finds its string:
+// through many blocks of entries, both length formats (under and over 255
+// bytes), the empty string and one longer than a block; strings added after
+// index() are mapped as they come; seal() maps them when index() was not
+// called.
+BOOST_AUTO_TEST_CASE(interner_indexed_when_asked_maps_every_id) {
+  std::vector<std::string> strings;
+  for (int i = 0; i < 50000; ++i) strings.push_back(std::string(i % 301, static_cast<char>('a' + i % 26)) + std::to_string(i));
+  strings.push_back("");
+  strings.push_back(std::string(70u << 20, 'x'));
+  strings.push_back("after the long one");
+  for (const bool sealing : {false, true}) {
+    BOOST_TEST_CONTEXT("sealing " << sealing) {
+      Interner in(Interner::Index::when_asked);
+      for (uint32_t i = 0; i < strings.size(); ++i) BOOST_REQUIRE_EQUAL(in.intern(strings[i]), i);
+      BOOST_TEST(in.size() == strings.size());
+      BOOST_TEST(in.find(strings[7]) == 7u);
+      if (sealing) {
+        in.seal();
+      } else {
+        in.index();
+        in.index();  // once is enough; again changes nothing
+        BOOST_TEST(in.intern("later") == strings.size());
+        BOOST_TEST(in.view(static_cast<uint32_t>(strings.size())) == "later");
+        BOOST_TEST(in.intern(strings[3]) == 3u);
+      }
+      for (uint32_t i = 0; i < strings.size(); ++i) BOOST_REQUIRE(in.view(i) == strings[i]);
+    }
+  }
+}
+
 // Every byte of a name counts, whatever its length (the last 1 to 7 bytes
 // are read in overlapping loads), the length too, and nothing past the end
 // is read (each name here is a heap block of exactly its size: the
