@@ -51,11 +51,17 @@ void lower_ascii(std::string* s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
 }
 
+// The kinds of the canonical record, in canonical order.
+constexpr std::string_view kFixedKinds[] = {"client", "email", "phone", "chat"};
+constexpr int kFixedKindCount = 4;
+// A node name's first byte for another kind that itself begins with a byte
+// up to this one (0 begins a known key's name, 1 to 4 a fixed kind's).
+constexpr char kEscapedKind = 5;
+
 int fixed_kind_rank(std::string_view kind) {
-  static constexpr std::string_view kOrder[] = {"client", "email", "phone", "chat"};
-  for (int i = 0; i < 4; ++i)
-    if (kind == kOrder[i]) return i;
-  return 4;
+  for (int i = 0; i < kFixedKindCount; ++i)
+    if (kind == kFixedKinds[i]) return i;
+  return kFixedKindCount;
 }
 
 bool read_file(const std::string& path, std::string* text, std::string* err) {
@@ -286,18 +292,37 @@ bool Linker::load_crosswalk(const std::string& path, std::string* err) {
 
 // ---- Linker: nodes -------------------------------------------------------------
 
-uint32_t Linker::make_node(std::string_view kind, std::string_view value, DropReason reason) {
-  scratch_.assign(kind);
-  scratch_.push_back('\0');
-  scratch_.append(value);
-  return named_node(scratch_, kind.size(), reason, 0);
+void Linker::append_identifier_name(std::string_view kind, std::string_view value, std::string* name) {
+  if (const int rank = fixed_kind_rank(kind); rank < kFixedKindCount) {
+    name->push_back(static_cast<char>(rank + 1));
+  } else {
+    if (kind.empty() || static_cast<unsigned char>(kind[0]) <= kEscapedKind) name->push_back(kEscapedKind);
+    name->append(kind);
+    name->push_back('\0');
+  }
+  name->append(value);
 }
 
-uint32_t Linker::named_node(std::string_view name, size_t kind_size, DropReason reason, uint64_t hash) {
+Linker::NameParts Linker::name_parts(std::string_view name) {
+  const auto first = static_cast<unsigned char>(name[0]);
+  if (first == 0) return {{}, name.substr(1)};
+  if (first <= kFixedKindCount) return {kFixedKinds[first - 1], name.substr(1)};
+  if (first == kEscapedKind) name.remove_prefix(1);
+  const size_t nul = name.find('\0');
+  return {name.substr(0, nul), name.substr(nul + 1)};
+}
+
+uint32_t Linker::make_node(std::string_view kind, std::string_view value, DropReason reason) {
+  scratch_.clear();
+  append_identifier_name(kind, value, &scratch_);
+  return named_node(scratch_, reason, 0);
+}
+
+uint32_t Linker::named_node(std::string_view name, DropReason reason, uint64_t hash) {
   bool added = false;
   const uint32_t n = hash != 0 ? names_.intern(name, hash, &added) : names_.intern(name, &added);
   if (added) {
-    const std::string_view kind = name.substr(0, kind_size), value = name.substr(kind_size + 1);
+    const auto [kind, value] = name_parts(name);
     kind_.push_back(kind.empty() ? 0 : static_cast<uint16_t>(kinds_.intern(kind)));
     if (reason == DropReason::kNone && !kind.empty()) {
       if (is_junk(value)) reason = DropReason::kJunk;
@@ -316,7 +341,7 @@ const std::string& Linker::key_name(std::string_view key, std::string* name) {
 
 uint32_t Linker::key_node(std::string_view key, uint64_t hash) {
   if (!key_with_colon_ && key.find(':') != std::string_view::npos) key_with_colon_ = true;
-  return named_node(key_name(key, &scratch_), 0, DropReason::kNone, hash);
+  return named_node(key_name(key, &scratch_), DropReason::kNone, hash);
 }
 
 bool Linker::blocked(std::string_view kind, std::string_view value) {
@@ -348,10 +373,9 @@ bool Linker::identifier_name(std::string_view kind, std::string_view raw, std::s
     name->assign(v);
     return true;
   }
-  name->assign(kind);
-  name->push_back('\0');
-  name->append(v);
-  if (kind == "email") lower_ascii(name);  // the kind is lower-case already
+  name->clear();
+  append_identifier_name(kind, v, name);
+  if (kind == "email") lower_ascii(name);  // its kind is a byte under 'A'
   return false;
 }
 
@@ -367,7 +391,7 @@ uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw, ui
     raw_phone_node_.push_back(n);
     return n;
   }
-  return named_node(name_, kind.size(), DropReason::kNone, hash);
+  return named_node(name_, DropReason::kNone, hash);
 }
 
 void Linker::hash_names(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
@@ -675,22 +699,22 @@ uint32_t Linker::customer_node(uint32_t rec, NodeCursor* at) const {
 
 uint32_t Linker::key_twin(uint32_t node) const {
   if (!key_with_colon_) return kNone;
-  const std::string_view name = names_.view(node);
+  const auto [kind, value] = name_parts(names_.view(node));
   std::string other;
-  if (!name.empty() && name[0] == '\0') {
-    // "\0K:V" against "K\0V", for every ':' (kinds may hold one too).
-    const std::string_view key = name.substr(1);
-    for (size_t colon = key.find(':'); colon != std::string_view::npos; colon = key.find(':', colon + 1)) {
-      other.assign(key);
-      other[colon] = '\0';
+  if (kind.empty()) {
+    // "K:V" against the identifier (K, V), for every ':' (kinds may hold one too).
+    for (size_t colon = value.find(':'); colon != std::string_view::npos; colon = value.find(':', colon + 1)) {
+      if (colon == 0) continue;  // no kind is empty
+      other.clear();
+      append_identifier_name(value.substr(0, colon), value.substr(colon + 1), &other);
       if (const uint32_t n = names_.find(other); n != kNone) return n;
     }
     return kNone;
   }
-  const size_t nul = name.find('\0');
   other.assign(1, '\0');
-  other.append(name);
-  other[nul + 1] = ':';
+  other.append(kind);
+  other.push_back(':');
+  other.append(value);
   return names_.find(other);
 }
 
@@ -701,15 +725,13 @@ std::string Linker::key_text(uint32_t node) const {
 }
 
 void Linker::append_key_text(uint32_t node, std::string* out) const {
-  const std::string_view name = names_.view(node);
-  const size_t nul = name.find('\0');
+  const auto [kind, value] = name_parts(names_.view(node));
   const size_t at = out->size();
-  if (nul == 0) {
-    out->append(name.substr(1));
-  } else {
-    out->append(name);
-    (*out)[at + nul] = ':';
+  if (!kind.empty()) {
+    out->append(kind);
+    out->push_back(':');
   }
+  out->append(value);
   if (hash_key_.empty()) return;
   const std::string mac = hmac_sha256_hex(hash_key_, std::string_view(*out).substr(at));
   out->replace(at, std::string::npos, mac);
@@ -718,10 +740,9 @@ void Linker::append_key_text(uint32_t node, std::string* out) const {
 std::vector<DroppedId> Linker::dropped() const {
   std::vector<DroppedId> out;
   for (const auto& [n, records] : drop_records_) {
-    const std::string_view name = names_.view(n);
-    const size_t nul = name.find('\0');
+    const auto [kind, value] = name_parts(names_.view(n));
     const auto k = fanout_keys_.find(n);
-    out.push_back({std::string(name.substr(0, nul)), std::string(name.substr(nul + 1)), drop_[n], records,
+    out.push_back({std::string(kind), std::string(value), drop_[n], records,
                    k == fanout_keys_.end() ? 0 : k->second});
   }
   std::sort(out.begin(), out.end(), [](const DroppedId& a, const DroppedId& b) {

@@ -156,15 +156,25 @@ class Linker {
  private:
   // The string an identifier is interned under, into *name: true when that
   // is among raw_phones_ (a phone number still to normalise), false when
-  // it is a node name ("KIND\0VALUE") of names_.
+  // it is a node name of names_.
   static bool identifier_name(std::string_view kind, std::string_view raw, std::string* name);
   // The node name of a known key ("\0KEY"), into *name.
   static const std::string& key_name(std::string_view key, std::string* name);
+  // Node names: a known key's is "\0KEY". An identifier's of the fixed
+  // kinds (client, email, phone, chat) is one byte, 1 to 4, then its value;
+  // of another kind "KIND\0VALUE", behind a byte 5 when KIND begins with a
+  // byte from 0 to 5. (The kind's name in each would cost 5 to 7 bytes.)
+  static void append_identifier_name(std::string_view kind, std::string_view value, std::string* name);
+  struct NameParts {
+    std::string_view kind;  // empty for a known key
+    std::string_view value;
+  };
+  static NameParts name_parts(std::string_view name);
   // `hash`: hash_bytes of the name, or 0 when not known.
   uint32_t identifier_node(std::string_view kind, std::string_view value, uint64_t hash = 0);
   uint32_t key_node(std::string_view key, uint64_t hash = 0);
   uint32_t make_node(std::string_view kind, std::string_view value, DropReason reason);
-  uint32_t named_node(std::string_view name, size_t kind_size, DropReason reason, uint64_t hash);
+  uint32_t named_node(std::string_view name, DropReason reason, uint64_t hash);
   std::string normalise_as(std::string_view kind, std::string_view value) const;
   bool blocked(std::string_view kind, std::string_view value);
   bool less(uint32_t a, uint32_t b) const;  // canonical node order
@@ -173,7 +183,7 @@ class Linker {
   uint32_t unite(uint32_t a, uint32_t b);  // returns the new root
   void rank_kinds();
 
-  // Nodes: "\0KEY" for known keys, "KIND\0VALUE" for identifiers.
+  // Nodes, by name (append_identifier_name).
   // Read back (view) only once sealed.
   Interner names_{Interner::Index::when_asked};
   BigVector<uint16_t> kind_;      // in kinds_; 0 for known keys

@@ -69,6 +69,52 @@ BOOST_AUTO_TEST_CASE(customers_with_the_same_key_text_are_one) {
   }
 }
 
+// Identifiers of the fixed kinds are named by a byte, others by their kind:
+// no kind, whatever its bytes, takes another's identifiers, and every key
+// reads KIND:VALUE, the same as a known key written so (its twin).
+BOOST_AUTO_TEST_CASE(node_names_keep_every_kind_apart) {
+  using namespace std::string_view_literals;
+  struct In {
+    std::string_view kind, value, customer;
+  };
+  const In in[] = {
+      {"client", "7", {}},
+      {"\x01"sv, "x", {}},          // a kind that begins with a fixed kind's byte
+      {"client", "\0x"sv, {}},      // and the value its name would be read as
+      {"\x05"sv, "7", {}},          // a kind that begins with the escape byte
+      {"other", "7", {}},
+      {"phone", "+14185550101", {}},
+      {"email", "a@example.org", {}},
+      {"chat", "7", {}},
+      {{}, {}, "client:7"},         // twins of the first two
+      {{}, {}, "\x01:x"sv},
+  };
+  Dataset ds;
+  for (size_t i = 0; i < std::size(in); ++i) {
+    RawContact r;
+    const std::string id = std::to_string(i);
+    r.id = id;
+    r.start = 1000 + static_cast<Micros>(i);
+    if (!in[i].kind.empty()) r.ids.emplace_back(in[i].kind, in[i].value);
+    r.has_customer = !in[i].customer.empty();
+    r.customer = in[i].customer;
+    ds.add(r);
+  }
+  ds.finish();
+  BOOST_REQUIRE(ds.contacts.size() == std::size(in));
+  const std::string_view want[] = {"client:7", "\x01:x"sv, "client:\0x"sv, "\x05:7"sv, "other:7",
+                                   "phone:+14185550101", "email:a@example.org", "chat:7"};
+  BOOST_TEST(ds.customers.size() == std::size(want));
+  for (size_t i = 0; i < std::size(want); ++i) {
+    BOOST_TEST_CONTEXT("contact " << i) {
+      BOOST_TEST(ds.contacts[i].customer == i);
+      BOOST_TEST(ds.customer(ds.contacts[i]) == want[i]);
+    }
+  }
+  BOOST_TEST(ds.contacts[8].customer == 0u);
+  BOOST_TEST(ds.contacts[9].customer == 1u);
+}
+
 // Enough customers for their keys to be written in parts, one a thread
 // (and for customers to be found on several): the same keys, in the same
 // order of first appearance, the same ranks, whatever the threads.
