@@ -25,11 +25,22 @@ void Dataset::add(const RawContact& r) {
   c.id = static_cast<uint32_t>(id_ends_.size());
   c.answered_code = time_code(r.start, r.answered, c.id, &far_answered_);
   c.end_code = time_code(r.start, r.end, c.id, &far_end_);
-  if (c.id % kIdBlock == 0) id_block_.push_back(id_arena_.size());
+  const uint32_t in_block = c.id % kIdBlock;
+  if (in_block == 0) {
+    id_block_.push_back(id_arena_.size());
+    wide_.push_back(kNone);
+  }
   const uint64_t end = id_arena_.size() + r.id.size() - id_block_.back();
   if (end > UINT32_MAX) throw TooLarge(fmt::format("more than 4 GiB of ids in {} records in a row", kIdBlock));
+  if (end > UINT16_MAX && wide_.back() == kNone) {
+    // The ends of this block so far move to 4 bytes, and the rest go there.
+    wide_.back() = static_cast<uint32_t>(wide_ends_.size() / kIdBlock);
+    wide_ends_.resize(wide_ends_.size() + kIdBlock);
+    std::copy(id_ends_.end() - in_block, id_ends_.end(), wide_ends_.end() - kIdBlock);
+  }
+  if (wide_.back() != kNone) wide_ends_[size_t{wide_.back()} * kIdBlock + in_block] = static_cast<uint32_t>(end);
   id_arena_.insert(id_arena_.end(), r.id.begin(), r.id.end());
-  id_ends_.push_back(static_cast<uint32_t>(end));
+  id_ends_.push_back(static_cast<uint16_t>(end));  // not read in a wide block
   c.service = r.has_service ? services.intern(r.service) : 0;
   c.customer = kNone;  // known once every record is in: finish() links
   linker.add(r);        // record number contacts.size(), as the contact
@@ -64,6 +75,7 @@ void Dataset::reserve(size_t records) {
   contacts.reserve(records);
   id_ends_.reserve(records);
   id_block_.reserve(records / kIdBlock + 1);
+  wide_.reserve(records / kIdBlock + 1);
   // Ids: as long on average as those so far, and some.
   const size_t per_id = contacts.empty() ? 16 : id_arena_.size() / contacts.size() + 2;
   id_arena_.reserve(id_arena_.size() + more * per_id);

@@ -112,14 +112,14 @@ class Dataset {
 
   // The id as written in the source.
   std::string_view id(const Contact& c) const {
-    const uint32_t begin = id_begin_in_block(c.id);
-    return {id_arena_.data() + id_block_[c.id / kIdBlock] + begin, id_ends_[c.id] - begin};
+    const IdSpan at = id_span(c.id);
+    return {id_arena_.data() + id_block_[c.id / kIdBlock] + at.begin, at.end - at.begin};
   }
   // Warms the caches for reading c's id, in two steps some time apart, the
   // second reading what the first fetched: where the id is, the id.
   void warm_id(const Contact& c, int step) const {
     if (step == 0) prefetch(&id_ends_[c.id]);
-    else prefetch(id_arena_.data() + id_block_[c.id / kIdBlock] + id_begin_in_block(c.id));
+    else prefetch(id_arena_.data() + id_block_[c.id / kIdBlock] + id_span(c.id).begin);
   }
   // When c was answered, and when it ended: kNoTime when not known.
   Micros answered(const Contact& c) const { return time_of(c, c.answered_code, far_answered_); }
@@ -166,15 +166,26 @@ class Dataset {
   // The times offset_code cannot hold, by record (Contact::id).
   std::unordered_map<uint32_t, Micros> far_answered_, far_end_;
   void drop_duplicates();
-  // Every record's id, back to back. Where each ends is kept in 4 bytes, not
-  // 8: relative to where its block of kIdBlock records begins, so an arena
-  // past 4 GiB needs no wider offsets (a block's ids would have to pass
-  // 4 GiB: Dataset::add throws TooLarge).
-  static constexpr uint32_t kIdBlock = 4096;
-  uint32_t id_begin_in_block(uint32_t i) const { return i % kIdBlock == 0 ? 0 : id_ends_[i - 1]; }
+  // Every record's id, back to back. Where each ends is kept relative to
+  // where its block of kIdBlock records begins: in 2 bytes (id_ends_) while
+  // the block's ids take less than 64 KiB (64 bytes an id on average), else
+  // in 4 (the block is wide: its ends are in wide_ends_, from
+  // wide_[block] * kIdBlock on); a block's ids past 4 GiB throw TooLarge.
+  static constexpr uint32_t kIdBlock = 1024;
+  struct IdSpan {
+    uint32_t begin, end;  // from where record i's block begins in the arena
+  };
+  IdSpan id_span(uint32_t i) const {
+    const uint32_t w = wide_[i / kIdBlock], k = i % kIdBlock;
+    if (w == kNone) [[likely]] return {k == 0 ? 0u : id_ends_[i - 1], id_ends_[i]};
+    const uint32_t* ends = wide_ends_.data() + size_t{w} * kIdBlock;
+    return {k == 0 ? 0u : ends[k - 1], ends[k]};
+  }
   BigVector<char> id_arena_;
-  BigVector<uint32_t> id_ends_;      // record i's id ends at id_block_[i / kIdBlock] + id_ends_[i]
+  BigVector<uint16_t> id_ends_;      // record i's id ends at id_block_[i / kIdBlock] + id_ends_[i]
   std::vector<uint64_t> id_block_;   // where each block's first id begins in the arena
+  std::vector<uint32_t> wide_;       // by block: kNone, or where its ends are in wide_ends_ (in blocks)
+  std::vector<uint32_t> wide_ends_;
   Interner conversations_;           // their names, until finish (only their ids count)
   // The records that have a conversation (a few in a hundred):
   // (record, conversation), in record order, until finish finds the legs.

@@ -200,23 +200,43 @@ BOOST_AUTO_TEST_CASE(many_duplicates_same_survivors_on_any_threads) {
   }
 }
 
-// Ids are kept back to back, each one's end relative to its block of 4096
-// records: every id read back whole, on both sides of the blocks' edges,
-// empty ones included.
+// Ids are kept back to back, each one's end relative to its block of 1024
+// records, in 2 bytes, or in 4 once the block's ids pass 64 KiB: every id
+// read back whole, on both sides of the blocks' edges, empty ones included,
+// in a block wide from its start (long ids), one that turns wide halfway,
+// one that stays just short of it, one that passes it by one byte at its
+// last record, and narrow blocks after them.
 BOOST_AUTO_TEST_CASE(ids_read_back_across_blocks) {
-  constexpr int kRecords = 3 * 4096 + 11;
+  constexpr int kBlock = 1024, kRecords = 6 * kBlock + 11;
   std::vector<std::string> ids;
   Dataset ds;
   for (int i = 0; i < kRecords; ++i) {
-    ids.push_back(std::string(static_cast<size_t>(i % 37), static_cast<char>('a' + i % 26)) + std::to_string(i));
-    if (i % 4096 == 4095) ids.back().clear();
+    const int block = i / kBlock, k = i % kBlock;
+    size_t length = static_cast<size_t>(i % 37);
+    if (block == 1) length = 200;                        // wide from the start
+    if (block == 2 && k >= 500) length = 150;            // wide from record ~877 on
+    if (block == 3) length = k == kBlock - 1 ? 59 : 60;  // with 4 digits, 65535 bytes: narrow
+    if (block == 4) length = 60;                         // 65536: wide at its last record
+    ids.push_back(std::string(length, static_cast<char>('a' + i % 26)) + std::to_string(i));
+    if (k == kBlock - 1 && block != 3 && block != 4) ids.back().clear();
   }
   for (int i = 0; i < kRecords; ++i) {
     RawContact r;
     r.id = ids[static_cast<size_t>(i)];
+    r.channel = static_cast<Channel>(i / kBlock);  // the empty ids are not duplicates
     r.start = 1000 + i;
     ds.add(r);
   }
+  const auto block_bytes = [&](int block) {
+    size_t n = 0;
+    for (int k = 0; k < kBlock; ++k) n += ids[static_cast<size_t>(block * kBlock + k)].size();
+    return n;
+  };
+  BOOST_TEST(block_bytes(3) == 65535u);
+  BOOST_TEST(block_bytes(4) == 65536u);
+  BOOST_REQUIRE(ds.contacts.size() == ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(ds.id(ds.contacts[i]) == ids[i]);
+  ds.finish();
   BOOST_REQUIRE(ds.contacts.size() == ids.size());
   for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(ds.id(ds.contacts[i]) == ids[i]);
 }
