@@ -46,7 +46,7 @@ struct RecordSink {
 
 // Lines cut per batch: large enough that handing batches over costs nothing,
 // small enough that a few in flight stay within a few tens of MiB.
-inline constexpr size_t kBatchBytes = 4 << 20;
+inline constexpr size_t kBatchBytes = 2 << 20;
 
 // Reads `paths` ("-" is standard input) in order. `threads` <= 1 parses on
 // the calling thread; more starts threads - 1 parsing threads besides it.
