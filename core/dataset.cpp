@@ -263,18 +263,23 @@ void Dataset::finish() {
 
   // Legs: the records of one conversation and channel, in (start, id) order,
   // as (conversation, contact). A contact's record is Contact::id; the
-  // records with a conversation are marked in a bit set, each found among
-  // the few in conversation_of_ (in record order) only when marked.
+  // records with a conversation are marked in a bit set, and each is found
+  // in conversation_of_ (in record order) where the one before it was, or,
+  // the few times a replacing duplicate put contacts out of record order,
+  // by a binary search.
   std::vector<uint64_t> is_leg(id_ends_.size() / 64 + 1, 0);
   for (const auto& [r, conversation] : conversation_of_) is_leg[r / 64] |= uint64_t{1} << (r % 64);
   const auto leg = [&](const Contact& c) { return (is_leg[c.id / 64] >> (c.id % 64) & 1) != 0; };
   std::vector<std::pair<uint32_t, uint32_t>> legs;
   legs.reserve(conversation_of_.size());
+  auto next = conversation_of_.cbegin();
   for (uint32_t i = 0; i < contacts.size(); ++i) {
+    const uint32_t r = contacts[i].id;
     if (!leg(contacts[i])) continue;
-    const auto at = std::lower_bound(conversation_of_.begin(), conversation_of_.end(),
-                                     std::pair<uint32_t, uint32_t>{contacts[i].id, 0});
-    legs.emplace_back(at->second, i);
+    if (next == conversation_of_.cend() || next->first != r)
+      next = std::lower_bound(conversation_of_.cbegin(), conversation_of_.cend(), std::pair<uint32_t, uint32_t>{r, 0});
+    legs.emplace_back(next->second, i);
+    ++next;
   }
   release(conversation_of_);
   parallel_sort(legs.begin(), legs.end(), [&](const auto& a, const auto& b) {

@@ -348,6 +348,24 @@ BOOST_AUTO_TEST_CASE(a_replacing_duplicate_brings_its_conversation_and_identifie
   BOOST_TEST(ds.contacts[0].customer != ds.contacts[2].customer);
 }
 
+// A replacing duplicate takes its first's place, ahead of records read
+// before it: its conversation (and the conversation of the record after
+// it in place) is still its own.
+BOOST_AUTO_TEST_CASE(legs_are_found_when_duplicates_put_records_out_of_order) {
+  Dataset ds;
+  test::load(R"({"id":"x","channel":"phone","start":"2026-03-01T09:00:00Z","conversation":"k1"}
+{"id":"y","channel":"phone","start":"2026-03-01T09:05:00Z","conversation":"k2","outcome":"resolved"}
+{"id":"x","channel":"phone","start":"2026-03-01T09:01:00Z","conversation":"k2"}
+{"id":"z","channel":"phone","start":"2026-03-01T09:10:00Z","conversation":"k1"}
+)", &ds);
+  BOOST_TEST(ds.duplicates == 1);
+  BOOST_TEST(ds.legs_merged == 1);
+  BOOST_REQUIRE(ds.contacts.size() == 2u);
+  BOOST_TEST(ds.id(ds.contacts[0]) == "x");
+  BOOST_TEST((ds.contacts[0].outcome == Outcome::resolved));  // y's, the last leg of k2
+  BOOST_TEST(ds.id(ds.contacts[1]) == "z");
+}
+
 BOOST_AUTO_TEST_CASE(order_ties_break_on_id_then_channel) {
   Dataset ds;
   test::load(R"({"id":"2","channel":"phone","start":"2026-03-01T09:00:00Z"}
