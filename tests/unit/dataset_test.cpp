@@ -348,9 +348,9 @@ BOOST_AUTO_TEST_CASE(a_replacing_duplicate_brings_its_conversation_and_identifie
   BOOST_TEST(ds.contacts[0].customer != ds.contacts[2].customer);
 }
 
-// A replacing duplicate takes its first's place, ahead of records read
-// before it: its conversation (and the conversation of the record after
-// it in place) is still its own.
+// A replacing duplicate takes the place of the record it replaces, ahead
+// of records read between the two: each contact still finds its own
+// record's conversation.
 BOOST_AUTO_TEST_CASE(legs_are_found_when_duplicates_put_records_out_of_order) {
   Dataset ds;
   test::load(R"({"id":"x","channel":"phone","start":"2026-03-01T09:00:00Z","conversation":"k1"}
