@@ -321,16 +321,36 @@ uint32_t Linker::make_node(std::string_view kind, std::string_view value, DropRe
 uint32_t Linker::named_node(std::string_view name, DropReason reason, uint64_t hash) {
   bool added = false;
   const uint32_t n = hash != 0 ? names_.intern(name, hash, &added) : names_.intern(name, &added);
-  if (added) {
-    const auto [kind, value] = name_parts(name);
-    kind_.push_back(kind.empty() ? 0 : static_cast<uint16_t>(kinds_.intern(kind)));
-    if (reason == DropReason::kNone && !kind.empty()) {
-      if (is_junk(value)) reason = DropReason::kJunk;
-      else if (blocked(kind, value)) reason = DropReason::kBlocked;
-    }
-    drop_.push_back(reason);
-  }
+  if (added && reason == DropReason::kNotPhone) not_phone_.push_back(n);
   return n;
+}
+
+// Each name's kind and drop reason, as named_node would have found them
+// when it was added: from the name itself, but for the phone numbers that
+// did not normalise (not_phone_), which only their way in tells.
+void Linker::classify() {
+  const uint32_t n = names_.size();
+  kind_.assign(n, 0);
+  drop_.assign(n, DropReason::kNone);
+  uint16_t fixed[kFixedKindCount];
+  for (int k = 0; k < kFixedKindCount; ++k) fixed[k] = static_cast<uint16_t>(kinds_.intern(kFixedKinds[k]));
+  size_t next_not_phone = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const std::string_view name = names_.view(i);
+    const auto [kind, value] = name_parts(name);
+    if (kind.empty()) continue;  // a known key
+    const auto first = static_cast<unsigned char>(name[0]);
+    kind_[i] = first <= kFixedKindCount ? fixed[first - 1] : static_cast<uint16_t>(kinds_.intern(kind));
+    if (next_not_phone < not_phone_.size() && not_phone_[next_not_phone] == i) {
+      drop_[i] = DropReason::kNotPhone;
+      ++next_not_phone;
+    } else if (is_junk(value)) {
+      drop_[i] = DropReason::kJunk;
+    } else if (blocked(kind, value)) {
+      drop_[i] = DropReason::kBlocked;
+    }
+  }
+  release(not_phone_);
 }
 
 const std::string& Linker::key_name(std::string_view key, std::string* name) {
@@ -520,6 +540,7 @@ void Linker::seal() {
   else names_.index();
   raw_phones_ = Interner();
   release(raw_phone_node_);
+  classify();
 }
 
 void Linker::resolve(const std::function<void(const Part&)>& contacts) {

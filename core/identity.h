@@ -186,8 +186,12 @@ class Linker {
   // Nodes, by name (append_identifier_name).
   // Read back (view) only once sealed.
   Interner names_{Interner::Index::when_asked};
+  // Made by classify() when the linker is sealed, not while names come in
+  // (3 bytes a name less at the peak of reading).
   BigVector<uint16_t> kind_;      // in kinds_; 0 for known keys
   BigVector<DropReason> drop_;
+  std::vector<uint32_t> not_phone_;  // until then: the names added as DropReason::kNotPhone, in order
+  void classify();
   mutable BigVector<uint32_t> parent_;
   BigVector<uint8_t> rank_;
   BigVector<uint32_t> label_;     // after resolve: the node naming each node's component
