@@ -182,6 +182,7 @@ class Linker {
   uint32_t find(uint32_t n) const;
   uint32_t unite(uint32_t a, uint32_t b);  // returns the new root
   void rank_kinds();
+  void classify();  // kind_ and drop_ of every name, when sealing
 
   // Nodes, by name (append_identifier_name).
   // Read back (view) only once sealed.
@@ -191,7 +192,6 @@ class Linker {
   BigVector<uint16_t> kind_;      // in kinds_; 0 for known keys
   BigVector<DropReason> drop_;
   std::vector<uint32_t> not_phone_;  // until then: the names added as DropReason::kNotPhone, in order
-  void classify();
   mutable BigVector<uint32_t> parent_;
   BigVector<uint8_t> rank_;
   BigVector<uint32_t> label_;     // after resolve: the node naming each node's component
