@@ -115,6 +115,22 @@ BOOST_AUTO_TEST_CASE(node_names_keep_every_kind_apart) {
   BOOST_TEST(ds.contacts[9].customer == 1u);
 }
 
+// A known key that begins with ':' names no identifier (no kind is empty):
+// it is not the twin of the key after the ':', whichever comes first.
+BOOST_AUTO_TEST_CASE(a_key_beginning_with_a_colon_is_its_own_customer) {
+  const std::string colon = R"({"id":"1","channel":"web","start":"2026-03-01T09:00:00Z","customer":":x"})";
+  const std::string plain = R"({"id":"2","channel":"web","start":"2026-03-02T09:00:00Z","customer":"x"})";
+  for (const bool colon_first : {true, false}) {
+    BOOST_TEST_CONTEXT("colon first " << colon_first) {
+      Dataset ds;
+      BOOST_REQUIRE(test::load(colon_first ? colon + "\n" + plain + "\n" : plain + "\n" + colon + "\n", &ds).empty());
+      BOOST_REQUIRE(ds.contacts.size() == 2u);
+      BOOST_TEST(ds.customers.size() == 2u);
+      BOOST_TEST(ds.contacts[0].customer != ds.contacts[1].customer);
+    }
+  }
+}
+
 // Enough customers for their keys to be written in parts, one a thread
 // (and for customers to be found on several): the same keys, in the same
 // order of first appearance, the same ranks, whatever the threads.
