@@ -72,11 +72,14 @@ static_assert(sizeof(Contact) == 32);
 // among the contacts. Each stands for the node naming its component in the
 // linker; its key (Linker::key_text, an HMAC when hashing) is written out
 // only when first asked for, all at once (once, whichever thread asks
-// first): stats never asks.
+// first): stats never asks, nor journeys but to print them.
 class CustomerKeys {
  public:
   uint32_t size() const { return static_cast<uint32_t>(labels_.size()); }
   std::string_view view(uint32_t id) const;
+  // The rank of each customer's key in byte order. Keys that are not hashed
+  // are read where they lie in the linker's names, and not written out.
+  std::vector<uint32_t> ranks_in_byte_order() const;
 
  private:
   friend class Dataset;

@@ -7,7 +7,7 @@
 namespace parcours {
 
 Ranks::Ranks(const Dataset& ds)
-    : customer(ranks_in_byte_order(ds.customers.size(), [&](uint32_t i) { return ds.customers.view(i); }, ds.threads)),
+    : customer(ds.customers.ranks_in_byte_order()),
       service(ranks_in_byte_order(ds.services.size(), [&](uint32_t i) { return ds.services.view(i); }, 1)) {}
 
 // A counting sort by customer (no key per contact: one count per customer),

@@ -758,6 +758,12 @@ void Linker::append_key_text(uint32_t node, std::string* out) const {
   out->replace(at, std::string::npos, mac);
 }
 
+TextPieces Linker::key_pieces(uint32_t node) const {
+  const auto [kind, value] = name_parts(names_.view(node));
+  if (kind.empty()) return {{value}};
+  return {{kind, ":", value}};
+}
+
 std::vector<DroppedId> Linker::dropped() const {
   std::vector<DroppedId> out;
   for (const auto& [n, records] : drop_records_) {

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/intern.h"
+#include "core/parallel.h"
 #include "core/record.h"
 
 namespace parcours {
@@ -138,6 +139,11 @@ class Linker {
   std::string key_text(uint32_t node) const;
   // The same, appended to *out. Safe to call from several threads at once.
   void append_key_text(uint32_t node, std::string* out) const;
+  // The key_text of `node` where it lies, in pieces (KIND, ":", VALUE, or
+  // the known key alone), when keys are not hashed. Safe to call from
+  // several threads at once.
+  TextPieces key_pieces(uint32_t node) const;
+  bool hashes_keys() const { return !hash_key_.empty(); }
   // Warms the caches for append_key_text(node), in two steps (Interner::warm_view).
   void warm_key_text(uint32_t node, int step) const { names_.warm_view(node, step); }
   uint32_t node_count() const { return names_.size(); }

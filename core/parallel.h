@@ -125,8 +125,22 @@ void parallel_for(size_t n, int threads, F&& f) {
 // the cache: a string is read again only while it ties with another. Keys
 // (KIND:VALUE) mostly differ within their first 16 bytes, where 8 bytes left
 // long runs of ties ("client:1...") to sort again.
+// view(i) is a std::string_view, or TextPieces: a string read in place from
+// where its parts lie, never written out. warm(i, step), when given, is
+// called for the strings 16 (step 0) and 8 (step 1) ahead of the one read
+// next, to fetch them meanwhile.
+template <typename View, typename Warm>
+std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads, Warm warm);
 template <typename View>
-std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads);
+std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads) {
+  return ranks_in_byte_order(n, view, threads, [](uint32_t, int) {});
+}
+
+// A string as the pieces it is made of, one after another.
+struct TextPieces {
+  std::string_view piece[3];
+  size_t size() const { return piece[0].size() + piece[1].size() + piece[2].size(); }
+};
 
 namespace detail {
 
@@ -143,6 +157,25 @@ inline uint64_t chunk_at(std::string_view s, size_t at) {
   return v;
 }
 
+inline uint64_t chunk_at(const TextPieces& s, size_t at) {
+  unsigned char bytes[8] = {};
+  size_t n = 0;
+  for (const std::string_view piece : s.piece) {
+    if (at >= piece.size()) {
+      at -= piece.size();
+      continue;
+    }
+    const size_t k = std::min(piece.size() - at, sizeof bytes - n);
+    std::memcpy(bytes + n, piece.data() + at, k);
+    n += k;
+    at = 0;
+    if (n == sizeof bytes) break;
+  }
+  uint64_t v;
+  std::memcpy(&v, bytes, 8);
+  return __builtin_bswap64(v);
+}
+
 inline constexpr size_t kChunkBytes = 16;
 
 struct Chunk {
@@ -152,7 +185,8 @@ struct Chunk {
   bool same_bytes(const Chunk& o) const { return high == o.high && low == o.low; }
 };
 
-inline Chunk chunk16_at(std::string_view s, size_t at, uint32_t id) {
+template <typename Text>
+Chunk chunk16_at(const Text& s, size_t at, uint32_t id) {
   return {chunk_at(s, at), chunk_at(s, at + 8), id};
 }
 
@@ -197,11 +231,15 @@ void sort_chunks(const View& view, Chunk* first, Chunk* last, size_t depth, int 
 
 }  // namespace detail
 
-template <typename View>
-std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads) {
+template <typename View, typename Warm>
+std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads, Warm warm) {
   std::vector<detail::Chunk> keys(n);
   parallel_for(n, threads, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) keys[i] = detail::chunk16_at(view(static_cast<uint32_t>(i)), 0, static_cast<uint32_t>(i));
+    for (size_t i = begin; i < end; ++i) {
+      if (i + 16 < end) warm(static_cast<uint32_t>(i + 16), 0);
+      if (i + 8 < end) warm(static_cast<uint32_t>(i + 8), 1);
+      keys[i] = detail::chunk16_at(view(static_cast<uint32_t>(i)), 0, static_cast<uint32_t>(i));
+    }
   });
   detail::sort_chunks(view, keys.data(), keys.data() + n, 0, threads);
   std::vector<uint32_t> rank(n);

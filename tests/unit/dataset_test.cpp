@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -113,6 +114,59 @@ BOOST_AUTO_TEST_CASE(node_names_keep_every_kind_apart) {
   }
   BOOST_TEST(ds.contacts[8].customer == 0u);
   BOOST_TEST(ds.contacts[9].customer == 1u);
+}
+
+// Customers rank in the byte order of their keys, read in place from the
+// linker's names (kind, ':', value, or the known key) or, hashed, from the
+// keys written out: a kind that is a prefix of another ("chat", "chatbot"),
+// known keys that read like identifiers or sort between kinds, values that
+// tie beyond 16 bytes.
+BOOST_AUTO_TEST_CASE(customer_ranks_follow_the_bytes_of_their_keys) {
+  using namespace std::string_view_literals;
+  struct In {
+    std::string_view kind, value, customer;
+  };
+  const In in[] = {
+      {"chat", "7", {}},
+      {"chatbot", "1", {}},
+      {"chat", "someone.with.a.long.name.b", {}},
+      {"chat", "someone.with.a.long.name.a", {}},
+      {"chat", "someone.with.a.long.name", {}},
+      {"client", "7", {}},
+      {"\x01"sv, "x", {}},
+      {"\x05"sv, "7", {}},
+      {"email", "a@example.org", {}},
+      {"phone", "+14185550101", {}},
+      {"other", "\0x"sv, {}},
+      {{}, {}, "chat;"},
+      {{}, {}, "chat"},
+      {{}, {}, "C00001"},
+      {{}, {}, "client:8"},
+      {{}, {}, "\xff"sv},
+  };
+  for (const bool hashed : {false, true}) {
+    BOOST_TEST_CONTEXT("hashed " << hashed) {
+      Dataset ds;
+      if (hashed) ds.linker.set_hash_key("key");
+      for (size_t i = 0; i < std::size(in); ++i) {
+        RawContact r;
+        const std::string id = std::to_string(i);
+        r.id = id;
+        r.start = 1000 + static_cast<Micros>(i);
+        if (!in[i].kind.empty()) r.ids.emplace_back(in[i].kind, in[i].value);
+        r.has_customer = !in[i].customer.empty();
+        r.customer = in[i].customer;
+        ds.add(r);
+      }
+      ds.finish();
+      BOOST_REQUIRE(ds.customers.size() == std::size(in));
+      std::vector<uint32_t> by(ds.customers.size()), want(by.size());
+      for (uint32_t k = 0; k < by.size(); ++k) by[k] = k;
+      std::sort(by.begin(), by.end(), [&](uint32_t a, uint32_t b) { return ds.customers.view(a) < ds.customers.view(b); });
+      for (uint32_t r = 0; r < by.size(); ++r) want[by[r]] = r;
+      BOOST_TEST(ds.customers.ranks_in_byte_order() == want);
+    }
+  }
 }
 
 // A known key that begins with ':' names no identifier (no kind is empty):

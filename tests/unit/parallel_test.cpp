@@ -106,11 +106,40 @@ BOOST_AUTO_TEST_CASE(ranks_in_byte_order_match_string_order) {
     for (uint32_t i = 0; i < n; ++i) by[i] = i;
     std::sort(by.begin(), by.end(), [&](uint32_t a, uint32_t b) { return s[a] < s[b]; });
     for (uint32_t r = 0; r < n; ++r) want[by[r]] = r;
+    // The same strings in three pieces, cut anywhere (pieces may be empty).
+    std::vector<std::pair<size_t, size_t>> cuts;
+    for (const std::string& v : s) {
+      size_t a = rng() % (v.size() + 1), b = rng() % (v.size() + 1);
+      cuts.emplace_back(std::min(a, b), std::max(a, b));
+    }
+    const auto pieces = [&](uint32_t i) {
+      const std::string_view v = s[i];
+      const auto [a, b] = cuts[i];
+      return TextPieces{{v.substr(0, a), v.substr(a, b - a), v.substr(b)}};
+    };
     for (const int threads : {1, 2, 3}) {
       const auto got = ranks_in_byte_order(n, [&](uint32_t i) { return std::string_view(s[i]); }, threads);
       BOOST_TEST(got == want, "n=" << n << " threads=" << threads);
+      int warmed = 0;
+      const auto in_pieces = ranks_in_byte_order(n, pieces, threads, [&](uint32_t, int) { ++warmed; });
+      BOOST_TEST(in_pieces == want, "in pieces: n=" << n << " threads=" << threads);
+      if (threads == 1) BOOST_TEST(warmed == (n > 16 ? n - 16 : 0) + (n > 8 ? n - 8 : 0));
     }
   }
+}
+
+// A chunk of a string in pieces is that of the string whole, from every
+// place, wherever the pieces are cut.
+BOOST_AUTO_TEST_CASE(chunks_of_pieces_are_those_of_the_whole) {
+  const std::string whole = std::string("kind:value-\0\xff-longer-than-16", 28);
+  for (size_t a = 0; a <= whole.size(); ++a)
+    for (size_t b = a; b <= whole.size(); ++b) {
+      const std::string_view v = whole;
+      const TextPieces p{{v.substr(0, a), v.substr(a, b - a), v.substr(b)}};
+      BOOST_TEST(p.size() == whole.size());
+      for (size_t at = 0; at <= whole.size() + 8; ++at)
+        BOOST_TEST(detail::chunk_at(p, at) == detail::chunk_at(v, at), "cut " << a << "," << b << " at " << at);
+    }
 }
 
 // Every string ties on the first 16 bytes and beyond: one run of ties as
