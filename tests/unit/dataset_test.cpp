@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,26 @@ std::string key_of(const std::string& line) {
 }
 constexpr const char* kHead = R"({"id":"1","channel":"phone","start":"2026-03-01T09:00:00Z")";
 std::string with(std::string_view more) { return std::string(kHead) + std::string(more) + "}"; }
+
+// A record with one identifier (kind, value), or a known key (customer).
+struct OneKey {
+  std::string_view kind, value, customer;
+};
+// Adds a record for each, ids 0, 1, ... starting a microsecond apart, and
+// finishes the dataset.
+void add_each(std::span<const OneKey> in, Dataset* ds) {
+  for (size_t i = 0; i < in.size(); ++i) {
+    RawContact r;
+    const std::string id = std::to_string(i);
+    r.id = id;
+    r.start = 1000 + static_cast<Micros>(i);
+    if (!in[i].kind.empty()) r.ids.emplace_back(in[i].kind, in[i].value);
+    r.has_customer = !in[i].customer.empty();
+    r.customer = in[i].customer;
+    ds->add(r);
+  }
+  ds->finish();
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(dataset)
@@ -75,10 +96,7 @@ BOOST_AUTO_TEST_CASE(customers_with_the_same_key_text_are_one) {
 // reads KIND:VALUE, the same as a known key written so (its twin).
 BOOST_AUTO_TEST_CASE(node_names_keep_every_kind_apart) {
   using namespace std::string_view_literals;
-  struct In {
-    std::string_view kind, value, customer;
-  };
-  const In in[] = {
+  const OneKey in[] = {
       {"client", "7", {}},
       {"\x01"sv, "x", {}},          // a kind that begins with a fixed kind's byte
       {"client", "\0x"sv, {}},      // and the value its name would be read as
@@ -91,17 +109,7 @@ BOOST_AUTO_TEST_CASE(node_names_keep_every_kind_apart) {
       {{}, {}, "\x01:x"sv},
   };
   Dataset ds;
-  for (size_t i = 0; i < std::size(in); ++i) {
-    RawContact r;
-    const std::string id = std::to_string(i);
-    r.id = id;
-    r.start = 1000 + static_cast<Micros>(i);
-    if (!in[i].kind.empty()) r.ids.emplace_back(in[i].kind, in[i].value);
-    r.has_customer = !in[i].customer.empty();
-    r.customer = in[i].customer;
-    ds.add(r);
-  }
-  ds.finish();
+  add_each(in, &ds);
   BOOST_REQUIRE(ds.contacts.size() == std::size(in));
   const std::string_view want[] = {"client:7", "\x01:x"sv, "client:\0x"sv, "\x05:7"sv, "other:7",
                                    "phone:+14185550101", "email:a@example.org", "chat:7"};
@@ -123,10 +131,7 @@ BOOST_AUTO_TEST_CASE(node_names_keep_every_kind_apart) {
 // tie beyond 16 bytes.
 BOOST_AUTO_TEST_CASE(customer_ranks_follow_the_bytes_of_their_keys) {
   using namespace std::string_view_literals;
-  struct In {
-    std::string_view kind, value, customer;
-  };
-  const In in[] = {
+  const OneKey in[] = {
       {"chat", "7", {}},
       {"chatbot", "1", {}},
       {"chat", "someone.with.a.long.name.b", {}},
@@ -148,17 +153,7 @@ BOOST_AUTO_TEST_CASE(customer_ranks_follow_the_bytes_of_their_keys) {
     BOOST_TEST_CONTEXT("hashed " << hashed) {
       Dataset ds;
       if (hashed) ds.linker.set_hash_key("key");
-      for (size_t i = 0; i < std::size(in); ++i) {
-        RawContact r;
-        const std::string id = std::to_string(i);
-        r.id = id;
-        r.start = 1000 + static_cast<Micros>(i);
-        if (!in[i].kind.empty()) r.ids.emplace_back(in[i].kind, in[i].value);
-        r.has_customer = !in[i].customer.empty();
-        r.customer = in[i].customer;
-        ds.add(r);
-      }
-      ds.finish();
+      add_each(in, &ds);
       BOOST_REQUIRE(ds.customers.size() == std::size(in));
       std::vector<uint32_t> by(ds.customers.size()), want(by.size());
       for (uint32_t k = 0; k < by.size(); ++k) by[k] = k;
