@@ -120,10 +120,10 @@ BOOST_AUTO_TEST_CASE(ranks_in_byte_order_match_string_order) {
     for (const int threads : {1, 2, 3}) {
       const auto got = ranks_in_byte_order(n, [&](uint32_t i) { return std::string_view(s[i]); }, threads);
       BOOST_TEST(got == want, "n=" << n << " threads=" << threads);
-      int warmed = 0;
+      std::atomic<uint32_t> warmed{0};
       const auto in_pieces = ranks_in_byte_order(n, pieces, threads, [&](uint32_t, int) { ++warmed; });
       BOOST_TEST(in_pieces == want, "in pieces: n=" << n << " threads=" << threads);
-      if (threads == 1) BOOST_TEST(warmed == (n > 16 ? n - 16 : 0) + (n > 8 ? n - 8 : 0));
+      if (threads == 1) BOOST_TEST(warmed.load() == (n > 16 ? n - 16 : 0) + (n > 8 ? n - 8 : 0));
     }
   }
 }
