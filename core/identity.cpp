@@ -746,13 +746,8 @@ std::string Linker::key_text(uint32_t node) const {
 }
 
 void Linker::append_key_text(uint32_t node, std::string* out) const {
-  const auto [kind, value] = name_parts(names_.view(node));
   const size_t at = out->size();
-  if (!kind.empty()) {
-    out->append(kind);
-    out->push_back(':');
-  }
-  out->append(value);
+  for (const std::string_view piece : key_pieces(node).piece) out->append(piece);
   if (hash_key_.empty()) return;
   const std::string mac = hmac_sha256_hex(hash_key_, std::string_view(*out).substr(at));
   out->replace(at, std::string::npos, mac);

@@ -140,8 +140,8 @@ class Linker {
   // The same, appended to *out. Safe to call from several threads at once.
   void append_key_text(uint32_t node, std::string* out) const;
   // The key_text of `node` where it lies, in pieces (KIND, ":", VALUE, or
-  // the known key alone), when keys are not hashed. Safe to call from
-  // several threads at once.
+  // the known key alone), before any hashing. Safe to call from several
+  // threads at once.
   TextPieces key_pieces(uint32_t node) const;
   bool hashes_keys() const { return !hash_key_.empty(); }
   // Warms the caches for append_key_text(node), in two steps (Interner::warm_view).
