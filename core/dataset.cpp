@@ -154,40 +154,76 @@ void Dataset::drop_duplicates() {
       // After two passes the sorted entries are back in the bucket.
     }
   });
-  // Records that share 32 bits of hash (some thousands among 10M) are split
-  // into classes of equal (channel, id); each class keeps its last record
-  // in its first's place.
-  std::vector<uint32_t> group, same;  // records of one hash, in reading order; one class of them
-  auto settle = [&] {
-    for (size_t a = 0; group.size() > 1 && a < group.size(); ++a) {
-      const uint32_t first = group[a];
-      if (first == kNone) continue;
-      same.assign(1, first);
-      for (size_t b = a + 1; b < group.size(); ++b) {
-        const uint32_t k = group[b];
-        if (k != kNone && contacts[k].channel == contacts[first].channel && id(contacts[k]) == id(contacts[first])) {
-          same.push_back(k);
-          group[b] = kNone;
-        }
-      }
-      if (same.size() == 1) continue;
-      const uint32_t last = same.back();
-      contacts[first] = contacts[last];  // and with it, its record (Contact::id)
-      for (size_t k = 1; k < same.size(); ++k) contacts[same[k]].merged_away = true;
-      duplicates += static_cast<int64_t>(same.size()) - 1;
-    }
-    group.clear();
+  // Records that share 32 bits of hash (some thousands among 10M, besides
+  // the duplicates) are split into classes of equal (channel, id); each
+  // class keeps its last record in its first's place. Each candidate's
+  // channel and id are copied out in place order first, and the moves made
+  // in place order after: the contacts are read in order, never a page a
+  // candidate (they may be in a spill file, core/spill.h).
+  struct Candidate {
+    uint32_t contact, group;
+    Channel channel{};
+    size_t id_begin = 0, id_end = 0;  // in ids
   };
-  for (size_t i = 0; i < n;) {
+  std::vector<Candidate> candidates;
+  for (size_t i = 0, group = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && byhash[j] >> 32 == byhash[i] >> 32) ++j;
     if (j - i > 1) {
-      for (size_t k = i; k < j; ++k) group.push_back(static_cast<uint32_t>(byhash[k]));
-      settle();
+      for (size_t k = i; k < j; ++k) candidates.push_back({static_cast<uint32_t>(byhash[k]), static_cast<uint32_t>(group)});
+      ++group;
     }
     i = j;
   }
   release(byhash);
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.contact < b.contact; });
+  std::string ids;
+  for (Candidate& c : candidates) {
+    const std::string_view text = id(contacts[c.contact]);
+    c.channel = contacts[c.contact].channel;
+    c.id_begin = ids.size();
+    ids.append(text);
+    c.id_end = ids.size();
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.group < b.group; });
+  const auto same_key = [&](const Candidate& a, const Candidate& b) {
+    return a.channel == b.channel && std::string_view(ids).substr(a.id_begin, a.id_end - a.id_begin) ==
+                                         std::string_view(ids).substr(b.id_begin, b.id_end - b.id_begin);
+  };
+  std::vector<std::pair<uint32_t, uint32_t>> moves;  // (last, first) of each class
+  std::vector<uint32_t> away;                        // the others of each class
+  std::vector<uint32_t> group, same;                 // of one hash, in reading order (indices into candidates); one class
+  for (size_t i = 0; i < candidates.size();) {
+    size_t j = i + 1;
+    while (j < candidates.size() && candidates[j].group == candidates[i].group) ++j;
+    group.clear();
+    for (size_t k = i; k < j; ++k) group.push_back(static_cast<uint32_t>(k));
+    for (size_t a = 0; a < group.size(); ++a) {
+      if (group[a] == kNone) continue;
+      const Candidate& first = candidates[group[a]];
+      same.assign(1, group[a]);
+      for (size_t b = a + 1; b < group.size(); ++b)
+        if (group[b] != kNone && same_key(candidates[group[b]], first)) same.push_back(std::exchange(group[b], kNone));
+      if (same.size() == 1) continue;
+      moves.emplace_back(candidates[same.back()].contact, first.contact);
+      for (size_t k = 1; k < same.size(); ++k) away.push_back(candidates[same[k]].contact);
+      duplicates += static_cast<int64_t>(same.size()) - 1;
+    }
+    i = j;
+  }
+  release(candidates);
+  // A class's last record takes its first's place (and with it, its record,
+  // Contact::id); no record is both the last of one class and the first of
+  // another, so all are read before any is written.
+  std::sort(moves.begin(), moves.end());
+  std::vector<std::pair<uint32_t, Contact>> put;
+  put.reserve(moves.size());
+  for (const auto& [last, first] : moves) put.emplace_back(first, contacts[last]);
+  std::sort(put.begin(), put.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [first, c] : put) contacts[first] = c;
+  std::sort(away.begin(), away.end());
+  for (const uint32_t k : away) contacts[k].merged_away = true;
   if (duplicates == 0) return;
   size_t out = 0;
   for (size_t i = 0; i < contacts.size(); ++i) {
@@ -278,29 +314,35 @@ void Dataset::finish() {
   std::vector<uint64_t> is_leg(id_ends_.size() / 64 + 1, 0);
   for (const auto& [r, conversation] : conversation_of_) is_leg[r / 64] |= uint64_t{1} << (r % 64);
   const auto leg = [&](const Contact& c) { return (is_leg[c.id / 64] >> (c.id % 64) & 1) != 0; };
-  std::vector<std::pair<uint32_t, uint32_t>> legs;
+  // Each entry carries what orders it, so that sorting reads no contact
+  // but for the ids of legs that start at the same time.
+  struct Leg {
+    uint32_t conversation;
+    Channel channel;
+    Micros start;
+    uint32_t contact;
+  };
+  std::vector<Leg> legs;
   legs.reserve(conversation_of_.size());
   auto next = conversation_of_.cbegin();
   for (uint32_t i = 0; i < contacts.size(); ++i) {
-    const uint32_t r = contacts[i].id;
-    if (!leg(contacts[i])) continue;
-    if (next == conversation_of_.cend() || next->first != r)
-      next = std::lower_bound(conversation_of_.cbegin(), conversation_of_.cend(), std::pair<uint32_t, uint32_t>{r, 0});
-    legs.emplace_back(next->second, i);
+    const Contact& c = contacts[i];
+    if (!leg(c)) continue;
+    if (next == conversation_of_.cend() || next->first != c.id)
+      next = std::lower_bound(conversation_of_.cbegin(), conversation_of_.cend(), std::pair<uint32_t, uint32_t>{c.id, 0});
+    legs.push_back({next->second, c.channel, c.start, i});
     ++next;
   }
   release(conversation_of_);
-  parallel_sort(legs.begin(), legs.end(), [&](const auto& a, const auto& b) {
-    const Contact &x = contacts[a.second], &y = contacts[b.second];
-    if (a.first != b.first) return a.first < b.first;
-    if (x.channel != y.channel) return x.channel < y.channel;
-    return before(x, y);
+  parallel_sort(legs.begin(), legs.end(), [&](const Leg& a, const Leg& b) {
+    if (a.conversation != b.conversation) return a.conversation < b.conversation;
+    if (a.channel != b.channel) return a.channel < b.channel;
+    if (a.start != b.start) return a.start < b.start;
+    return before(contacts[a.contact], contacts[b.contact]);
   }, threads);
   auto group_end = [&](size_t i) {
     size_t j = i + 1;
-    while (j < legs.size() && legs[j].first == legs[i].first &&
-           contacts[legs[j].second].channel == contacts[legs[i].second].channel)
-      ++j;
+    while (j < legs.size() && legs[j].conversation == legs[i].conversation && legs[j].channel == legs[i].channel) ++j;
     return j;
   };
 
@@ -317,7 +359,7 @@ void Dataset::finish() {
       if (!leg(c)) put(c.id);
     for (size_t i = 0; i < legs.size();) {
       const size_t j = group_end(i);
-      for (size_t k = i; k < j; ++k) put(contacts[legs[k].second].id | (k > i ? Linker::kSameContact : 0));
+      for (size_t k = i; k < j; ++k) put(contacts[legs[k].contact].id | (k > i ? Linker::kSameContact : 0));
       i = j;
     }
     if (!part.empty()) f(part);
@@ -344,10 +386,10 @@ void Dataset::finish() {
   }
 
   for (size_t i = 0; i < legs.size();) {
-    Contact& first = contacts[legs[i].second];
+    Contact& first = contacts[legs[i].contact];
     const size_t j = group_end(i);
     for (size_t k = i + 1; k < j; ++k) {
-      Contact& later = contacts[legs[k].second];
+      Contact& later = contacts[legs[k].contact];
       // Earliest start is the first leg's; latest end; last leg's outcome;
       // the first known customer; everything else from the first leg.
       const Micros later_end = end(later), first_end = end(first);
@@ -359,7 +401,7 @@ void Dataset::finish() {
     }
     if (keep_record_customers)
       for (size_t k = i; k < j; ++k)
-        if (uint32_t& r = record_customers[contacts[legs[k].second].id]; r == kNone) r = first.customer;
+        if (uint32_t& r = record_customers[contacts[legs[k].contact].id]; r == kNone) r = first.customer;
     i = j;
   }
   if (legs_merged > 0)
