@@ -19,6 +19,7 @@
 #include "core/record.h"
 #include "core/sha256.h"
 #include "core/signals.h"
+#include "core/spill.h"
 
 namespace parcours {
 
@@ -53,6 +54,9 @@ void add_link_options(CLI::App& app, LinkFlags& o) {
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
       ->capture_default_str();
   app.add_option("--hash-key", o.hash_key, "write customer keys as HMAC-SHA256 under the key in FILE");
+  app.add_option("--memory", o.memory,
+                 "memory budget (4G, 512M): record arrays past it spill to --tmpdir; results never depend on it");
+  app.add_option("--tmpdir", o.tmpdir, "directory of spill files (default: $TMPDIR, else /tmp)");
   // Every tool that links (link and the computing tools) reads canonical
   // records and writes one output: all of them can be audited.
   add_audit_options(app);
@@ -60,6 +64,19 @@ void add_link_options(CLI::App& app, LinkFlags& o) {
 
 int configure_linker(std::string_view tool, const LinkFlags& o, Linker* linker) {
   std::string err;
+  uint64_t budget = 0;
+  if (!o.memory.empty() && !spill::parse_size(o.memory, &budget)) {
+    say(tool, fmt::format("--memory: '{}': expected a size such as 4G, 512M or 100K", o.memory));
+    return kExitUsage;
+  }
+  if (!o.tmpdir.empty() && budget == 0) {
+    say(tool, "--tmpdir: nothing spills without --memory; give a budget too");
+    return kExitUsage;
+  }
+  if (!spill::configure(budget, o.tmpdir.empty() ? spill::default_dir() : o.tmpdir, &err)) {
+    say(tool, fmt::format("--tmpdir: {}; give a writable directory", err));
+    return kExitUsage;
+  }
   if (!linker->set_region(o.region, &err)) {
     say(tool, fmt::format("--region: {}", err));
     return kExitUsage;
@@ -127,6 +144,14 @@ void print_link_summary(std::string_view tool, const LinkFlags& o, const Dataset
     say(tool, fmt::format("dropped {} {} ({}): {} record{}", d.kind, value, why, d.records, d.records == 1 ? "" : "s"));
   }
   if (dropped.size() > kShown) say(tool, fmt::format("... and {} more dropped identifiers", dropped.size() - kShown));
+  print_spill_summary(tool, o);
+}
+
+void print_spill_summary(std::string_view tool, const LinkFlags& o) {
+  if (spill::spilled_total() == 0) return;
+  say(tool, fmt::format("spilled {} MiB to {} (at most {} MiB at once; --memory {})",
+                        (spill::spilled_total() + (1 << 20) - 1) >> 20, spill::dir(),
+                        (spill::spilled_peak() + (1 << 20) - 1) >> 20, o.memory));
 }
 
 void add_read_options(CLI::App& app, ReadOptions& o) {
@@ -348,7 +373,8 @@ namespace {
 // what is computed: the manifest records outputs by path instead, and a
 // replay may set them anew.
 bool run_option(std::string_view name) {
-  return name == "manifest" || name == "replay" || name == "output" || name == "quiet" || name == "threads";
+  return name == "manifest" || name == "replay" || name == "output" || name == "quiet" || name == "threads" ||
+         name == "memory" || name == "tmpdir";
 }
 bool recorded_option(std::string_view name) { return name != "help" && !run_option(name); }
 
@@ -559,6 +585,8 @@ int replay_arguments(std::string_view tool, const CLI::App& given, std::vector<s
     if (name == "output") args->push_back("--output=" + opt->results().back());
     if (name == "quiet") args->push_back("--quiet");
     if (name == "threads") args->push_back("--threads=" + opt->results().back());
+    if (name == "memory") args->push_back("--memory=" + opt->results().back());
+    if (name == "tmpdir") args->push_back("--tmpdir=" + opt->results().back());
   }
   args->push_back("--");
   for (const ManifestFile& in : m.inputs) args->push_back(in.path);

@@ -51,16 +51,22 @@ struct LinkFlags {
   std::string region = "CA";
   std::string crosswalk, block, hash_key;
   int64_t max_fanout = 1;
+  std::string memory;  // --memory: a budget past which record arrays spill (core/spill.h)
+  std::string tmpdir;  // --tmpdir: where they spill (default $TMPDIR, else /tmp)
 };
 void add_link_options(CLI::App& app, LinkFlags& o);
-// Sets up the linker from the flags, reading the files they name; reports a
-// problem and returns its exit status (2), or kExitOk.
+// Sets up the linker from the flags, reading the files they name, and the
+// memory budget; reports a problem and returns its exit status (2), or
+// kExitOk.
 int configure_linker(std::string_view tool, const LinkFlags& o, Linker* linker);
 // The identity lines of the summary: customers, linked across channels,
-// dropped identifiers (each listed, at most 20), refused unions.
+// dropped identifiers (each listed, at most 20), refused unions; and what
+// spilled beyond --memory, if anything did.
 // `records` and `unidentified_records` are left out when < 0.
 void print_link_summary(std::string_view tool, const LinkFlags& o, const Dataset& ds, int64_t records = -1,
                         int64_t unidentified_records = -1);
+// "spilled N MiB to DIR ...", when something spilled beyond --memory.
+void print_spill_summary(std::string_view tool, const LinkFlags& o);
 
 // One input: the name diagnostics use, and the path it is read from.
 struct InputFile {

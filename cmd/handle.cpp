@@ -24,6 +24,7 @@ std::function<int()> setup_handle(CLI::App& app) {
       say("handle", fmt::format("contacts {} (legs merged {}), timed {}, answered {}, end before answered {}",
                                 in.ds.contacts.size(), in.ds.legs_merged, all.timed, all.answered,
                                 r.end_before_answered));
+      print_spill_summary("handle", o->link);
     }
     Format f;
     parse_format(o->format, &f);

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "cmd/common.h"
+#include "core/spill.h"
 
 namespace parcours {
 
@@ -250,8 +251,11 @@ class JourneyWriter {
   std::vector<std::unique_ptr<Block>> spare_;
 };
 
-void write_journeys(const Dataset& ds, const Params& p, bool text, bool keys, Output& out) {
-  const Ranks ranks(ds);
+void write_journeys(Dataset& dataset, const Params& p, bool text, bool keys, Output& out) {
+  const Ranks ranks(dataset);
+  // Contacts in a spill file are read in the order of the lines.
+  if (spill::in_file(dataset.contacts.data())) dataset.group_by_customer(ranks.customer);
+  const Dataset& ds = dataset;
   const std::vector<uint32_t> inbound = scan_order(ds, p, &ranks, Direction::in);
   const std::vector<uint32_t> outbound = scan_order(ds, p, &ranks, Direction::out);
   JourneyWriter w(ds, ranks, text, keys, out);

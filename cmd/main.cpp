@@ -11,6 +11,7 @@
 
 #include "cmd/common.h"
 #include "core/signals.h"
+#include "core/spill.h"
 
 namespace parcours {
 
@@ -92,8 +93,9 @@ bool no_room_for_thread(const std::system_error& e) {
 }
 
 // Memory running out, or an input past a limit of the engine, ends the run
-// with a message and kExitMemory. The -o outputs are abandoned as the stack
-// unwinds (Output's destructor removes each temporary file).
+// with a message and kExitMemory; a spill file that cannot be made, with
+// kExitIo. The -o outputs are abandoned as the stack unwinds (Output's
+// destructor removes each temporary file).
 int run_guarded(const std::function<int()>& run) {
   try {
     return run();
@@ -105,6 +107,9 @@ int run_guarded(const std::function<int()>& run) {
   } catch (const TooLarge& e) {
     fmt::print(stderr, "parcours {}: input too large: {}; run it on a part of the input (a shorter period)\n",
                g_tool, e.what());
+  } catch (const spill::Failed& e) {
+    fmt::print(stderr, "parcours {}: {}; make room there or give --tmpdir another directory\n", g_tool, e.what());
+    return kExitIo;
   }
   return kExitMemory;
 }

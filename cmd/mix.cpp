@@ -37,6 +37,7 @@ std::function<int()> setup_mix(CLI::App& app) {
                              in.rejected, in.ds.duplicates));
       say("mix", fmt::format("contacts {} (legs merged {}); period {}, time zone {}", in.ds.contacts.size(),
                              in.ds.legs_merged, period_name(p), zone.name()));
+      print_spill_summary("mix", o->link);
     }
     Format f;
     parse_format(o->format, &f);

@@ -10,6 +10,7 @@
 
 #include "core/diag.h"
 #include "core/parallel.h"
+#include "core/spill.h"
 
 namespace parcours {
 
@@ -408,6 +409,44 @@ void Dataset::finish() {
     std::erase_if(contacts, [](const Contact& c) { return c.merged_away; });
   release(customer_of_label_);
   linker.release_records();
+  if (spill::in_file(contacts.data())) group_by_customer();
+}
+
+void Dataset::group_by_customer(std::span<const uint32_t> place) {
+  const size_t n = contacts.size();
+  const uint32_t slots = customers.size() + 1;  // the last for the unidentified
+  const auto slot = [&](const Contact& c) {
+    return c.customer == kNone ? slots - 1 : place.empty() ? c.customer : place[c.customer];
+  };
+  // begin[k]: where slot k's contacts go.
+  std::vector<uint32_t> begin(size_t{slots} + 1, 0);
+  for (const Contact& c : contacts) ++begin[slot(c) + 1];
+  for (size_t k = 1; k < begin.size(); ++k) begin[k] += begin[k - 1];
+  // Ranges of slots, each taking at most `window` contacts (or one slot).
+  const size_t window =
+      std::max<size_t>(1, (group_window != 0 ? group_window : std::max<size_t>(spill::budget() / 4, 64 << 20)) /
+                              sizeof(Contact));
+  std::vector<uint32_t> range_first{0};  // the first slot of each range, then `slots`
+  for (uint32_t k = 0; k < slots; ++k)
+    if (begin[k + 1] - begin[range_first.back()] > window && k > range_first.back()) range_first.push_back(k);
+  range_first.push_back(slots);
+  const auto range_of = [&](uint32_t k) {
+    return std::upper_bound(range_first.begin(), range_first.end(), k) - range_first.begin() - 1;
+  };
+  SpillVector<Contact> grouped;
+  grouped.resize(n);
+  std::vector<uint32_t> at(range_first.size() - 1);  // where each range's next contact goes
+  for (size_t r = 0; r < at.size(); ++r) at[r] = begin[range_first[r]];
+  for (const Contact& c : contacts) grouped[at[range_of(slot(c))]++] = c;
+  release(contacts);
+  // Each range alone: copied out, then placed by slot, in reading order.
+  std::vector<Contact> part;
+  for (size_t r = 0; r + 1 < range_first.size(); ++r) {
+    const uint32_t first = begin[range_first[r]], last = begin[range_first[r + 1]];
+    part.assign(grouped.begin() + static_cast<ptrdiff_t>(first), grouped.begin() + static_cast<ptrdiff_t>(last));
+    for (const Contact& c : part) grouped[begin[slot(c)]++] = c;
+  }
+  contacts = std::move(grouped);
 }
 
 }  // namespace parcours

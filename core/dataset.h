@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -112,6 +113,16 @@ class Dataset {
   // Links identifiers, assigns customers, merges legs and drops the
   // merged-away ones. Call once, after the last add.
   void finish();
+  // Puts the contacts in customer order, unidentified last: the order of
+  // `place` (customer -> its place, as Ranks::customer), or of the
+  // customers' numbers when empty. finish() does it when the contacts went
+  // to a spill file (core/spill.h), so that the scans read the file in
+  // order rather than a page a contact; journeys does it again in the order
+  // it writes. Each contact is appended to its range of customers (a
+  // range's contacts take at most group_window bytes) in one pass over the
+  // file, then each range is sorted alone. The scans order contacts by
+  // their fields, never by their place: no result changes.
+  void group_by_customer(std::span<const uint32_t> place = {});
 
   // The id as written in the source.
   std::string_view id(const Contact& c) const {
@@ -137,7 +148,7 @@ class Dataset {
   // Full tie-break of the (start, id) order: id bytes, then channel.
   bool before(const Contact& a, const Contact& b) const;
 
-  BigVector<Contact> contacts;
+  SpillVector<Contact> contacts;
   Interner services;
   CustomerKeys customers;
   int threads = 1;          // that finish() and the computations may use (parallel_sort)
@@ -157,6 +168,10 @@ class Dataset {
   // How many contacts finish() hands the linker at a time (Linker::resolve).
   // Only the tests change it.
   size_t link_part = 1 << 16;
+  // The bytes of contacts grouped at a time when they went to a spill file
+  // (group_by_customer); 0: a quarter of the memory budget, at least
+  // 64 MiB. Only the tests change it.
+  size_t group_window = 0;
 
  private:
   uint32_t customer_of_node(uint32_t node);
@@ -184,8 +199,8 @@ class Dataset {
     const uint32_t* ends = wide_ends_.data() + size_t{w} * kIdBlock;
     return {k == 0 ? 0u : ends[k - 1], ends[k]};
   }
-  BigVector<char> id_arena_;
-  BigVector<uint16_t> id_ends_;      // record i's id ends at id_block_[i / kIdBlock] + id_ends_[i]
+  SpillVector<char> id_arena_;
+  SpillVector<uint16_t> id_ends_;    // record i's id ends at id_block_[i / kIdBlock] + id_ends_[i]
   std::vector<uint64_t> id_block_;   // where each block's first id begins in the arena
   std::vector<uint32_t> wide_;       // by block: kNone, or where its ends are in wide_ends_ (in blocks)
   std::vector<uint32_t> wide_ends_;

@@ -2,49 +2,52 @@
 // slots, string offsets): blocks of 2 MiB or more are aligned to 2 MiB and
 // marked for transparent huge pages, so that a random access costs one TLB
 // entry per 2 MiB instead of per 4 KiB. Where the kernel gives no huge
-// pages, it is std::allocator with an alignment.
+// pages, it is std::allocator with an alignment. Every array it gives is
+// charged to the memory budget, and the spillable ones may go to a file
+// beyond it (core/spill.h).
 #pragma once
 
-#include <sys/mman.h>
-
 #include <cstddef>
-#include <cstdlib>
 #include <new>
+#include <utility>
 #include <vector>
+
+#include "core/spill.h"
 
 namespace parcours {
 
-template <typename T>
+template <typename T, bool Spillable = false>
 struct HugePageAllocator {
   using value_type = T;
+  template <typename U>
+  struct rebind {
+    using other = HugePageAllocator<U, Spillable>;
+  };
   HugePageAllocator() = default;
   template <typename U>
-  HugePageAllocator(const HugePageAllocator<U>&) {}
+  HugePageAllocator(const HugePageAllocator<U, Spillable>&) {}
 
-  static constexpr size_t kHuge = size_t{2} << 20;
-
-  T* allocate(size_t n) {
-    const size_t bytes = n * sizeof(T);
-    if (bytes < kHuge) {
-      if (void* p = std::malloc(bytes)) return static_cast<T*>(p);
-      throw std::bad_alloc();
-    }
-    const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-    void* p = std::aligned_alloc(kHuge, rounded);
-    if (p == nullptr) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-    madvise(p, rounded, MADV_HUGEPAGE);
-#endif
-    return static_cast<T*>(p);
+  T* allocate(size_t n) { return static_cast<T*>(spill::allocate(n * sizeof(T), Spillable)); }
+  void deallocate(T* p, size_t n) { spill::deallocate(p, n * sizeof(T)); }
+  // resize() of a spillable array leaves new elements of a trivial type
+  // unwritten, as they will be written once: zeroes first would write
+  // every page of a file twice.
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    if constexpr (Spillable && sizeof...(Args) == 0) ::new (static_cast<void*>(p)) U;
+    else ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
   }
-  void deallocate(T* p, size_t) { std::free(p); }
   template <typename U>
-  bool operator==(const HugePageAllocator<U>&) const { return true; }
+  bool operator==(const HugePageAllocator<U, Spillable>&) const { return true; }
 };
 
 // The arrays of a run's records and tables.
 template <typename T>
 using BigVector = std::vector<T, HugePageAllocator<T>>;
+// Those of them filled and read in record order, which may go to a file
+// beyond the memory budget.
+template <typename T>
+using SpillVector = std::vector<T, HugePageAllocator<T, true>>;
 
 // Gives a vector's memory back. (`v = {}` does not: it assigns an empty
 // list, and the vector keeps its capacity.)

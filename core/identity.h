@@ -214,7 +214,7 @@ class Linker {
   static constexpr uint32_t kRecordBlock = 8;
   std::span<const uint32_t> nodes_of(uint32_t rec, NodeCursor* at) const;
   size_t next_start(size_t i) const;  // the first record start at or after i, or nodes_.size()
-  BigVector<uint32_t> nodes_;
+  SpillVector<uint32_t> nodes_;
   std::vector<uint64_t> starts_;
   BigVector<uint32_t> block_begin_;
   uint32_t records_ = 0;
