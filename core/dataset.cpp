@@ -166,18 +166,23 @@ void Dataset::drop_duplicates() {
     Channel channel{};
     size_t id_begin = 0, id_end = 0;  // in ids
   };
-  std::vector<Candidate> candidates;
+  // (contact, group) while the hashes are alive: 8 bytes a candidate.
+  std::vector<std::pair<uint32_t, uint32_t>> found;
   for (size_t i = 0, group = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && byhash[j] >> 32 == byhash[i] >> 32) ++j;
     if (j - i > 1) {
-      for (size_t k = i; k < j; ++k) candidates.push_back({static_cast<uint32_t>(byhash[k]), static_cast<uint32_t>(group)});
+      for (size_t k = i; k < j; ++k) found.emplace_back(static_cast<uint32_t>(byhash[k]), static_cast<uint32_t>(group));
       ++group;
     }
     i = j;
   }
   release(byhash);
-  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.contact < b.contact; });
+  std::sort(found.begin(), found.end());
+  std::vector<Candidate> candidates;
+  candidates.reserve(found.size());
+  for (const auto& [contact, group] : found) candidates.push_back({contact, group});
+  release(found);
   std::string ids;
   for (Candidate& c : candidates) {
     const std::string_view text = id(contacts[c.contact]);
