@@ -160,6 +160,7 @@ void reset() {
 }
 
 uint64_t budget() { return state().budget.load(std::memory_order_relaxed); }
+uint64_t charged() { return state().charged.load(std::memory_order_relaxed); }
 const std::string& dir() { return state().dir; }
 uint64_t spilled_peak() {
   const std::lock_guard<std::mutex> hold(state().lock);

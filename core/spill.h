@@ -40,6 +40,8 @@ bool configure(uint64_t budget, const std::string& dir, std::string* err);
 void reset();
 
 uint64_t budget();
+// Bytes of arrays in memory now, charged to the budget.
+uint64_t charged();
 const std::string& dir();
 // Bytes of spillable arrays that went to files: at most at once, and in all.
 uint64_t spilled_peak();
