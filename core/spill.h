@@ -5,18 +5,19 @@
 // record order (the contacts, their ids, the identifiers of each record)
 // are spillable: when one would take the charged total past the budget, or
 // alone more than a quarter of it (the tables that cannot spill grow later
-// and need the rest), it is allocated instead in a file of its own in the spill directory, created
-// unlinked (nothing is left behind, whatever ends the run), its disk blocks
-// reserved at once (a full disk is an error there and then, not a fault
-// later), and mapped shared. The kernel then writes its pages out and takes
-// them back as memory is needed elsewhere, and reads them in again when
-// they are read. (Asking for the writing to start as the pages come costs
-// more than the kernel's own writing: each page written out while mapped
-// is faulted in again at the next write.) The tables read at random (hash slots,
-// the union-find) are never spilled: they would be read from disk a page a
-// lookup.
+// and need the rest), it is allocated instead in a file of its own in the
+// spill directory, created unlinked (nothing is left behind, whatever ends
+// the run), its disk blocks reserved at once (a full disk is an error
+// there and then, not a fault later), and mapped shared. The kernel then
+// writes its pages out and takes them back as memory is needed elsewhere,
+// and reads them in again when they are read. (Asking for the writing to
+// start as the pages come costs more than the kernel's own writing: each
+// page written out while mapped is faulted in again at the next write.)
+// The tables read at random (hash slots, the union-find) are never
+// spilled: they would be read from disk a page a lookup.
 //
-// Without a budget (the default) nothing is charged and nothing spills.
+// Without a budget (the default) arrays are still charged, and nothing
+// spills.
 #pragma once
 
 #include <cstddef>
