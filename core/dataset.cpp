@@ -164,6 +164,7 @@ void Dataset::drop_duplicates() {
   struct Candidate {
     uint32_t contact, group;
     Channel channel{};
+    bool settled = false;  // put in a class already
     size_t id_begin = 0, id_end = 0;  // in ids
   };
   // (contact, group) while the hashes are alive: 8 bytes a candidate.
@@ -199,20 +200,21 @@ void Dataset::drop_duplicates() {
   };
   std::vector<std::pair<uint32_t, uint32_t>> moves;  // (last, first) of each class
   std::vector<uint32_t> away;                        // the others of each class
-  std::vector<uint32_t> group, same;                 // of one hash, in reading order (indices into candidates); one class
+  std::vector<uint32_t> same;                        // one class, in reading order (indices into candidates)
+  // A hash's candidates are candidates[i, j), in reading order.
   for (size_t i = 0; i < candidates.size();) {
     size_t j = i + 1;
     while (j < candidates.size() && candidates[j].group == candidates[i].group) ++j;
-    group.clear();
-    for (size_t k = i; k < j; ++k) group.push_back(static_cast<uint32_t>(k));
-    for (size_t a = 0; a < group.size(); ++a) {
-      if (group[a] == kNone) continue;
-      const Candidate& first = candidates[group[a]];
-      same.assign(1, group[a]);
-      for (size_t b = a + 1; b < group.size(); ++b)
-        if (group[b] != kNone && same_key(candidates[group[b]], first)) same.push_back(std::exchange(group[b], kNone));
+    for (size_t a = i; a < j; ++a) {
+      if (candidates[a].settled) continue;
+      same.assign(1, static_cast<uint32_t>(a));
+      for (size_t b = a + 1; b < j; ++b)
+        if (!candidates[b].settled && same_key(candidates[b], candidates[a])) {
+          candidates[b].settled = true;
+          same.push_back(static_cast<uint32_t>(b));
+        }
       if (same.size() == 1) continue;
-      moves.emplace_back(candidates[same.back()].contact, first.contact);
+      moves.emplace_back(candidates[same.back()].contact, candidates[a].contact);
       for (size_t k = 1; k < same.size(); ++k) away.push_back(candidates[same[k]].contact);
       duplicates += static_cast<int64_t>(same.size()) - 1;
     }

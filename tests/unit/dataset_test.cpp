@@ -231,6 +231,24 @@ BOOST_AUTO_TEST_CASE(duplicates_last_read_wins) {
   BOOST_TEST(format_time(ds.latest_start) == "2026-03-02T09:00:00Z");
 }
 
+// Four copies of one record are one contact and three duplicates, not a
+// class for each copy after the first: the copies found with the first are
+// not compared again.
+BOOST_AUTO_TEST_CASE(copies_of_one_record_are_one_class) {
+  Dataset ds;
+  test::load(R"({"id":"7","channel":"chat","start":"2026-03-01T09:00:00Z","service":"a"}
+{"id":"8","channel":"chat","start":"2026-03-01T09:00:00Z","service":"x"}
+{"id":"7","channel":"chat","start":"2026-03-01T09:00:00Z","service":"b"}
+{"id":"7","channel":"chat","start":"2026-03-01T09:00:00Z","service":"c"}
+{"id":"7","channel":"chat","start":"2026-03-01T09:00:00Z","service":"d"}
+)", &ds);
+  BOOST_TEST(ds.accepted == 5);
+  BOOST_TEST(ds.duplicates == 3);
+  BOOST_REQUIRE(ds.contacts.size() == 2u);
+  BOOST_TEST(ds.service(ds.contacts[0]) == "d");
+  BOOST_TEST(ds.service(ds.contacts[1]) == "x");
+}
+
 // Enough records for duplicates to be found on several threads: the same
 // survivors (the last of each channel and id, in the place of the first)
 // as a plain map says, whatever the number of threads.
