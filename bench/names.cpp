@@ -12,9 +12,9 @@
 //                                        the top bits of their hash, then
 //                                        each part interned alone, on -j threads
 //
-// The loops in record order are warmed 16 and 32 names (or records) ahead,
-// as the reader warms the linker, unless --no-warm; the parts are small
-// enough not to need it. The names are built as the linker
+// The Interner loop is warmed 16 and 32 names ahead unless --no-warm;
+// Linker::add warms its own lookups; the parts are small enough not to
+// need it. The names are built as the linker
 // builds its node names (a byte for each of the four fixed kinds, else
 // KIND, a NUL, VALUE; "\0KEY" for a customer key), without lowercasing
 // emails or normalising phone numbers: generated data needs neither.
@@ -160,7 +160,7 @@ void interner_round(const Names& n, bool warm, bool copy) {
              n.size(), names.size());
 }
 
-void linker_round(const Names& n, bool warm, bool stream) {
+void linker_round(const Names& n, bool stream) {
   const size_t records = n.keys.size();
   std::vector<RawContact> cold;
   if (stream) cold.resize(records);  // written once, so that its pages exist
@@ -168,7 +168,7 @@ void linker_round(const Names& n, bool warm, bool stream) {
   const auto t = Clock::now();
   Linker linker;
   linker.reserve(records);
-  RawContact cur, ahead;
+  RawContact cur;
   const auto fill = [&](size_t i, RawContact* c) {
     const size_t b = i == 0 ? 0 : n.id_ends[i - 1];
     c->has_customer = !n.keys[i].empty();
@@ -178,21 +178,15 @@ void linker_round(const Names& n, bool warm, bool stream) {
     return std::pair{b, n.id_ends[i]};
   };
   for (size_t i = 0; i < records; ++i) {
-    if (warm && i + 32 < records) {
-      fill(i + 32, &ahead);
-      linker.warm(ahead, 0);
-    }
-    if (warm && i + 16 < records) {
-      fill(i + 16, &ahead);
-      linker.warm(ahead, 1);
-    }
     if (stream) cur = cold[i];
     const auto [b, e] = fill(i, &cur);
     cur.ids.assign(n.ids.begin() + static_cast<ptrdiff_t>(b), n.ids.begin() + static_cast<ptrdiff_t>(e));
     linker.add(cur);
   }
+  const double took = since(t);
+  linker.seal();  // the last records' names in too
   fmt::print("Linker::add{}: {:.3f} s, {} records, {} distinct names\n", stream ? " with a record copied each" : "",
-             since(t), linker.records(), linker.node_count());
+             took, linker.records(), linker.node_count());
 }
 
 void parts_round(const Names& n, int bits, int threads) {
@@ -257,7 +251,7 @@ int main(int argc, char** argv) {
   app.add_flag("--linker", linker, "time Linker::add over the records instead of Interner alone");
   app.add_flag("--stream", stream, "with --linker: copy a 200-byte record from a cold array at each call");
   app.add_flag("--copy", copy, "without --linker: copy each name and keep its id, as the linker does");
-  app.add_flag("--no-warm", no_warm, "do not warm the caches ahead of the lookups");
+  app.add_flag("--no-warm", no_warm, "without --linker: do not warm the caches ahead of the lookups");
   app.add_option("--parts", parts_bits, "intern in 2^N parts by the top N bits of the hash (0: one table)")
       ->check(CLI::Range(0, 16));
   app.add_option("-j,--threads", threads, "threads interning the parts")->check(CLI::Range(1, 256));
@@ -273,7 +267,7 @@ int main(int argc, char** argv) {
   fmt::print("{} records ({} lines rejected, left out), {} names ({} bytes), read in {:.1f} s\n",
              names.keys.size(), names.rejected, names.size(), names.text.size(), since(t));
   for (int r = 0; r < rounds; ++r) {
-    if (linker) linker_round(names, !no_warm, stream);
+    if (linker) linker_round(names, stream);
     else if (parts_bits > 0) parts_round(names, parts_bits, threads);
     else interner_round(names, !no_warm, copy);
   }

@@ -66,7 +66,6 @@ int32_t Dataset::time_code(Micros start, Micros t, uint32_t id, std::unordered_m
 void Dataset::set_end(Contact& c, Micros end) { c.end_code = time_code(c.start, end, c.id, &far_end_); }
 
 void Dataset::warm(const RawContact& r, int step) const {
-  linker.warm(r, step);
   if (r.conversation_hash != 0) conversations_.warm(r.conversation_hash, step);
 }
 

@@ -104,7 +104,8 @@ class Dataset {
   // Adds one accepted record. A record with the channel and id of one already
   // added replaces it (duplicates are delivered at least once; the last wins).
   void add(const RawContact& r);
-  // Warms the caches for add(r) (RecordSink::ahead).
+  // Warms the caches for add(r) (RecordSink::ahead): the conversation's
+  // lookup; the linker warms its own, a batch of records at a time.
   void warm(const RawContact& r, int step) const;
   // Room for about `records` records in all, so that the per-record arrays
   // grow once rather than by doubling (each doubling briefly holds the old

@@ -270,6 +270,7 @@ bool read_crosswalk(CsvReader& csv, std::string_view name,
 }  // namespace
 
 bool Linker::add_crosswalk_text(std::string_view text, std::string_view name, std::string* err) {
+  flush();  // names are numbered as they come: the records' before these
   check_open("add_crosswalk_text");
   CsvReader csv;
   csv.open_text(text);
@@ -427,13 +428,6 @@ void Linker::hash_names(const RawContact& r, std::span<const std::pair<std::stri
   }
 }
 
-void Linker::warm(const RawContact& r, int step) const {
-  // A phone number still to normalise is in raw_phones_, not names_: warmed
-  // in vain, which costs little (few are, and they repeat).
-  if (r.customer_hash != 0) names_.warm(r.customer_hash, step);
-  for (const uint64_t h : r.id_hashes) names_.warm(h, step);
-}
-
 void Linker::reserve(size_t n) {
   if (n <= records()) return;
   const size_t per_record = records() == 0 ? 2 : nodes_.size() / records() + 1;
@@ -445,27 +439,78 @@ void Linker::reserve(size_t n) {
 
 uint32_t Linker::add(const RawContact& r) {
   check_open("add");
-  const uint32_t rec = records_;
+  const uint32_t rec = records();
   if (rec == kNone) throw TooLarge("more than 2^32 - 1 records");
-  const size_t first = nodes_.size();
-  if (first >= kNone) throw TooLarge("more than 2^32 - 1 identifiers and known keys in all records");
-  if (rec % kRecordBlock == 0) block_begin_.push_back(static_cast<uint32_t>(first));
-  if (rec % 64 == 0) keyed_.push_back(0);
+  const auto queue = [&](std::string_view name, uint64_t hash) {
+    pending_text_ += name;
+    pending_ends_.push_back(static_cast<uint32_t>(pending_text_.size()));
+    pending_hashes_.push_back(hash != 0 ? hash : hash_bytes(name));
+    pending_nodes_.push_back(kNone);
+  };
+  PendingRecord p{0, false};
   if (r.has_customer) {
     const std::string_view key = trim_blanks(r.customer);
     if (!key.empty()) {
-      nodes_.push_back(key_node(key, r.customer_hash));
-      keyed_.back() |= uint64_t{1} << (rec % 64);
+      if (!key_with_colon_ && key.find(':') != std::string_view::npos) key_with_colon_ = true;
+      queue(key_name(key, &scratch_), r.customer_hash);
+      p.keyed = true;
+      ++p.entries;
     }
   }
   const bool hashed = r.id_hashes.size() == r.ids.size();
-  for (size_t i = 0; i < r.ids.size(); ++i)
-    nodes_.push_back(identifier_node(r.ids[i].first, r.ids[i].second, hashed ? r.id_hashes[i] : 0));
-  if (nodes_.size() == first) nodes_.push_back(kNone);
-  while (starts_.size() * 64 < nodes_.size()) starts_.push_back(0);
-  starts_[first / 64] |= uint64_t{1} << (first % 64);
-  ++records_;
+  for (size_t i = 0; i < r.ids.size(); ++i) {
+    if (identifier_name(r.ids[i].first, r.ids[i].second, &name_)) {
+      // A phone number to normalise: its node is made now, after the names
+      // before it, so that nodes are numbered as they come.
+      intern_pending();
+      pending_ends_.push_back(static_cast<uint32_t>(pending_text_.size()));
+      pending_hashes_.push_back(0);
+      pending_nodes_.push_back(identifier_node(r.ids[i].first, r.ids[i].second, hashed ? r.id_hashes[i] : 0));
+      ++pending_interned_;
+    } else {
+      queue(name_, hashed ? r.id_hashes[i] : 0);
+    }
+    ++p.entries;
+  }
+  pending_records_.push_back(p);
+  if (pending_records_.size() == kBatch) flush();
   return rec;
+}
+
+void Linker::intern_pending() {
+  const size_t n = pending_nodes_.size();
+  const std::string_view text = pending_text_;
+  for (size_t k = pending_interned_; k < n; ++k) {
+    if (k + 32 < n) names_.warm(pending_hashes_[k + 32], 0);
+    if (k + 16 < n) names_.warm(pending_hashes_[k + 16], 1);
+    const uint32_t begin = k == 0 ? 0 : pending_ends_[k - 1];
+    pending_nodes_[k] = named_node(text.substr(begin, pending_ends_[k] - begin), DropReason::kNone, pending_hashes_[k]);
+  }
+  pending_interned_ = n;
+}
+
+void Linker::flush() {
+  intern_pending();
+  size_t k = 0;
+  for (const PendingRecord& p : pending_records_) {
+    const uint32_t rec = records_;
+    const size_t first = nodes_.size();
+    if (first + p.entries >= kNone) throw TooLarge("more than 2^32 - 1 identifiers and known keys in all records");
+    if (rec % kRecordBlock == 0) block_begin_.push_back(static_cast<uint32_t>(first));
+    if (rec % 64 == 0) keyed_.push_back(0);
+    if (p.keyed) keyed_.back() |= uint64_t{1} << (rec % 64);
+    for (uint32_t e = 0; e < p.entries; ++e) nodes_.push_back(pending_nodes_[k++]);
+    if (nodes_.size() == first) nodes_.push_back(kNone);
+    while (starts_.size() * 64 < nodes_.size()) starts_.push_back(0);
+    starts_[first / 64] |= uint64_t{1} << (first % 64);
+    ++records_;
+  }
+  pending_records_.clear();
+  pending_text_.clear();
+  pending_ends_.clear();
+  pending_hashes_.clear();
+  pending_nodes_.clear();
+  pending_interned_ = 0;
 }
 
 size_t Linker::next_start(size_t i) const {
@@ -534,6 +579,7 @@ bool Linker::less(uint32_t a, uint32_t b) const {
 
 void Linker::seal() {
   if (sealed_) return;
+  flush();
   sealed_ = true;
   // key_twin still looks names up when a known key has a ':'.
   if (!key_with_colon_) names_.seal();

@@ -100,10 +100,7 @@ class Linker {
   // has no key) and one per identifier into ids_out. `buf` is scratch space.
   static void hash_names(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
                          uint64_t* customer, uint64_t* ids_out, std::string* buf);
-  // Warms the caches for add(r) in two steps (Interner::warm), when r
-  // carries its hashes.
-  void warm(const RawContact& r, int step) const;
-  uint32_t records() const { return records_; }
+  uint32_t records() const { return records_ + static_cast<uint32_t>(pending_records_.size()); }
   // Room for about `records` records in all (see Dataset::reserve).
   void reserve(size_t records);
 
@@ -222,6 +219,25 @@ class Linker {
   // node would be a cache miss a record.
   std::vector<uint64_t> keyed_;
   bool keyed(uint32_t rec) const { return keyed_[rec / 64] >> (rec % 64) & 1; }
+  // Records added but not yet in nodes_: their names are interned a batch
+  // at a time (flush), in one loop with nothing else between the lookups,
+  // which keeps several of them under way at once; looked up one record at
+  // a time among the rest of add(), they cost twice as much
+  // (bench/names.cpp). Each entry is a name to intern, or a node found
+  // already (a phone number to normalise, looked up where it came).
+  struct PendingRecord {
+    uint32_t entries;
+    bool keyed;
+  };
+  static constexpr size_t kBatch = 256;  // records
+  void flush();
+  void intern_pending();  // the names of the entries not interned yet
+  std::vector<PendingRecord> pending_records_;
+  std::string pending_text_;
+  std::vector<uint32_t> pending_ends_;   // of each entry's name in pending_text_ (empty for a node)
+  std::vector<uint64_t> pending_hashes_;
+  std::vector<uint32_t> pending_nodes_;  // each entry's node, once known
+  size_t pending_interned_ = 0;          // entries whose node is known
   std::vector<std::pair<uint32_t, uint32_t>> crosswalk_;  // key node, identifier node
 
   PhoneNormaliser phones_;

@@ -93,6 +93,27 @@ BOOST_AUTO_TEST_CASE(junk_values) {
     BOOST_TEST(!is_junk(v), "'" << v << "' is not junk");
 }
 
+// The linker interns a batch of records' names at a time, and a phone
+// number to normalise where it comes, among them: over several batches,
+// every record keeps its own nodes. Records 2k and 2k+1 share an email,
+// 4k to 4k+3 a phone number written to be normalised: customers of four.
+BOOST_AUTO_TEST_CASE(records_keep_their_nodes_across_batches) {
+  std::string ndjson;
+  constexpr int kRecords = 1000;
+  for (int i = 0; i < kRecords; ++i)
+    ndjson += rec(std::to_string(i), fmt::format(R"(,"ids":{{"email":"p{}@exemple.ca","phone":"(418) 555-{:04}"}})",
+                                                 i / 2, i / 4));
+  const auto c = customers(ndjson);
+  std::map<std::string, int> size;
+  for (int i = 0; i < kRecords; ++i) {
+    const std::string& mine = c.at(std::to_string(i));
+    ++size[mine];
+    if (i % 4 != 0) BOOST_TEST(mine == c.at(std::to_string(i - 1)));
+  }
+  BOOST_TEST(size.size() == static_cast<size_t>(kRecords / 4));
+  for (const auto& [customer, n] : size) BOOST_TEST(n == 4, customer);
+}
+
 BOOST_AUTO_TEST_CASE(emails_are_trimmed_and_lower_cased_and_forms_link) {
   const auto c = customers(rec("1", R"(,"ids":{"email":" Jean@Exemple.CA "})") +
                            rec("2", R"(,"ids":{"email":"jean@exemple.ca","phone":"(418) 555-0101"})") +
