@@ -14,10 +14,8 @@
 //
 // The Interner loop is warmed 16 and 32 names ahead unless --no-warm;
 // Linker::add warms its own lookups; the parts are small enough not to
-// need it. The names are built as the linker
-// builds its node names (a byte for each of the four fixed kinds, else
-// KIND, a NUL, VALUE; "\0KEY" for a customer key), without lowercasing
-// emails or normalising phone numbers: generated data needs neither.
+// need it. The names are the linker's (Linker::identifier_name,
+// key_name); a phone number still to normalise is taken as it is written.
 // BENCHMARKS.md, "Where the time goes now", says what it found.
 
 #include <chrono>
@@ -65,19 +63,6 @@ struct Names {
   size_t size() const { return ends.size(); }
 };
 
-void append_name(std::string_view kind, std::string_view value, std::string* out) {
-  static constexpr std::string_view kFixed[] = {"client", "email", "phone", "chat"};
-  for (size_t k = 0; k < std::size(kFixed); ++k)
-    if (kind == kFixed[k]) {
-      out->push_back(static_cast<char>(k + 1));
-      out->append(value);
-      return;
-    }
-  out->append(kind);
-  out->push_back('\0');
-  out->append(value);
-}
-
 bool load(const std::string& path, Names* n) {
   std::ifstream in(path);
   if (!in) return false;
@@ -100,9 +85,8 @@ bool load(const std::string& path, Names* n) {
       ++n->rejected;
       continue;
     }
-    if (r.has_customer && !r.customer.empty()) {
-      n->text.push_back('\0');
-      n->text.append(r.customer);
+    if (r.has_customer && !trim_blanks(r.customer).empty()) {
+      n->text += Linker::key_name(trim_blanks(r.customer), &buf);
       n->ends.push_back(n->text.size());
       key_at.push_back(n->kinds_values.size());
       key_size.push_back(r.customer.size());
@@ -112,7 +96,8 @@ bool load(const std::string& path, Names* n) {
       key_size.push_back(0);
     }
     for (const auto& [kind, value] : r.ids) {
-      append_name(kind, value, &n->text);
+      Linker::identifier_name(kind, value, &buf);
+      n->text += buf;
       n->ends.push_back(n->text.size());
       at.push_back({n->kinds_values.size(), kind.size(), 0, value.size()});
       n->kinds_values.append(kind);

@@ -360,10 +360,12 @@ const std::string& Linker::key_name(std::string_view key, std::string* name) {
   return *name;
 }
 
-uint32_t Linker::key_node(std::string_view key, uint64_t hash) {
+const std::string& Linker::known_key_name(std::string_view key) {
   if (!key_with_colon_ && key.find(':') != std::string_view::npos) key_with_colon_ = true;
-  return named_node(key_name(key, &scratch_), DropReason::kNone, hash);
+  return key_name(key, &scratch_);
 }
+
+uint32_t Linker::key_node(std::string_view key) { return named_node(known_key_name(key), DropReason::kNone, 0); }
 
 bool Linker::blocked(std::string_view kind, std::string_view value) {
   if (block_.empty() && block_any_.empty()) return false;
@@ -400,19 +402,21 @@ bool Linker::identifier_name(std::string_view kind, std::string_view raw, std::s
   return false;
 }
 
-uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw, uint64_t hash) {
-  if (identifier_name(kind, raw, &name_)) {
-    bool added = false;
-    const uint32_t slot = hash != 0 ? raw_phones_.intern(name_, hash, &added) : raw_phones_.intern(name_, &added);
-    if (!added) return raw_phone_node_[slot];
-    const std::string_view v = name_;  // make_node builds in scratch_, not name_
-    std::string e164;
-    const uint32_t n = phones_.normalise(v, &e164) ? make_node(kind, e164, DropReason::kNone)
-                                                   : make_node(kind, v, DropReason::kNotPhone);
-    raw_phone_node_.push_back(n);
-    return n;
-  }
-  return named_node(name_, DropReason::kNone, hash);
+uint32_t Linker::raw_phone_node(std::string_view kind, uint64_t hash) {
+  bool added = false;
+  const uint32_t slot = hash != 0 ? raw_phones_.intern(name_, hash, &added) : raw_phones_.intern(name_, &added);
+  if (!added) return raw_phone_node_[slot];
+  const std::string_view v = name_;  // make_node builds in scratch_, not name_
+  std::string e164;
+  const uint32_t n = phones_.normalise(v, &e164) ? make_node(kind, e164, DropReason::kNone)
+                                                 : make_node(kind, v, DropReason::kNotPhone);
+  raw_phone_node_.push_back(n);
+  return n;
+}
+
+uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw) {
+  if (identifier_name(kind, raw, &name_)) return raw_phone_node(kind, 0);
+  return named_node(name_, DropReason::kNone, 0);
 }
 
 void Linker::hash_names(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
@@ -441,34 +445,33 @@ uint32_t Linker::add(const RawContact& r) {
   check_open("add");
   const uint32_t rec = records();
   if (rec == kNone) throw TooLarge("more than 2^32 - 1 records");
-  const auto queue = [&](std::string_view name, uint64_t hash) {
+  // An entry: a name to intern (node kNone until then), or a node known.
+  const auto queue = [&](std::string_view name, uint64_t hash, uint32_t node) {
     pending_text_ += name;
     pending_ends_.push_back(static_cast<uint32_t>(pending_text_.size()));
-    pending_hashes_.push_back(hash != 0 ? hash : hash_bytes(name));
-    pending_nodes_.push_back(kNone);
+    pending_hashes_.push_back(hash != 0 || name.empty() ? hash : hash_bytes(name));
+    pending_nodes_.push_back(node);
   };
   PendingRecord p{0, false};
   if (r.has_customer) {
     const std::string_view key = trim_blanks(r.customer);
     if (!key.empty()) {
-      if (!key_with_colon_ && key.find(':') != std::string_view::npos) key_with_colon_ = true;
-      queue(key_name(key, &scratch_), r.customer_hash);
+      queue(known_key_name(key), r.customer_hash, kNone);
       p.keyed = true;
       ++p.entries;
     }
   }
   const bool hashed = r.id_hashes.size() == r.ids.size();
   for (size_t i = 0; i < r.ids.size(); ++i) {
+    const uint64_t hash = hashed ? r.id_hashes[i] : 0;
     if (identifier_name(r.ids[i].first, r.ids[i].second, &name_)) {
       // A phone number to normalise: its node is made now, after the names
       // before it, so that nodes are numbered as they come.
       intern_pending();
-      pending_ends_.push_back(static_cast<uint32_t>(pending_text_.size()));
-      pending_hashes_.push_back(0);
-      pending_nodes_.push_back(identifier_node(r.ids[i].first, r.ids[i].second, hashed ? r.id_hashes[i] : 0));
+      queue({}, 0, raw_phone_node(r.ids[i].first, hash));
       ++pending_interned_;
     } else {
-      queue(name_, hashed ? r.id_hashes[i] : 0);
+      queue(name_, hash, kNone);
     }
     ++p.entries;
   }

@@ -156,13 +156,13 @@ class Linker {
   // Frees the per-record lists (customer_node no longer works).
   void release_records();
 
- private:
   // The string an identifier is interned under, into *name: true when that
   // is among raw_phones_ (a phone number still to normalise), false when
   // it is a node name of names_.
   static bool identifier_name(std::string_view kind, std::string_view raw, std::string* name);
   // The node name of a known key ("\0KEY"), into *name.
   static const std::string& key_name(std::string_view key, std::string* name);
+ private:
   // Node names: a known key's is "\0KEY". An identifier's of the fixed
   // kinds (client, email, phone, chat) is one byte, 1 to 4, then its value;
   // of another kind "KIND\0VALUE", behind a byte 5 when KIND begins with a
@@ -173,9 +173,13 @@ class Linker {
     std::string_view value;
   };
   static NameParts name_parts(std::string_view name);
-  // `hash`: hash_bytes of the name, or 0 when not known.
-  uint32_t identifier_node(std::string_view kind, std::string_view value, uint64_t hash = 0);
-  uint32_t key_node(std::string_view key, uint64_t hash = 0);
+  uint32_t identifier_node(std::string_view kind, std::string_view value);
+  uint32_t key_node(std::string_view key);
+  // key_name of a known key into scratch_, noting a ':' in it (key_twin).
+  const std::string& known_key_name(std::string_view key);
+  // The node of the phone number to normalise in name_ (identifier_name);
+  // `hash`: hash_bytes of it, or 0 when not known.
+  uint32_t raw_phone_node(std::string_view kind, uint64_t hash);
   uint32_t make_node(std::string_view kind, std::string_view value, DropReason reason);
   uint32_t named_node(std::string_view name, DropReason reason, uint64_t hash);
   std::string normalise_as(std::string_view kind, std::string_view value) const;
