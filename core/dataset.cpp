@@ -23,25 +23,24 @@ void Dataset::add(const RawContact& r) {
   ++accepted;
   Contact c;
   c.start = r.start;
-  c.id = static_cast<uint32_t>(id_ends_.size());
+  if (ids_ == UINT32_MAX) throw TooLarge("more than 2^32 - 1 records");
+  c.id = ids_++;
   c.answered_code = time_code(r.start, r.answered, c.id, &far_answered_);
   c.end_code = time_code(r.start, r.end, c.id, &far_end_);
-  const uint32_t in_block = c.id % kIdBlock;
-  if (in_block == 0) {
+  const uint32_t k = c.id % kIdBlock;
+  if (k == 0) {
     id_block_.push_back(id_arena_.size());
-    wide_.push_back(kNone);
+    id_form_.push_back(r.id.size() <= kFormValue ? kUniform << kFormShift | static_cast<uint32_t>(r.id.size())
+                                                 : kWide << kFormShift);  // replaced below
   }
   const uint64_t end = id_arena_.size() + r.id.size() - id_block_.back();
   if (end > UINT32_MAX) throw TooLarge(fmt::format("more than 4 GiB of ids in {} records in a row", kIdBlock));
-  if (end > UINT16_MAX && wide_.back() == kNone) {
-    // The ends of this block so far move to 4 bytes, and the rest go there.
-    wide_.back() = static_cast<uint32_t>(wide_ends_.size() / kIdBlock);
-    wide_ends_.resize(wide_ends_.size() + kIdBlock);
-    std::copy(id_ends_.end() - in_block, id_ends_.end(), wide_ends_.end() - kIdBlock);
-  }
-  if (wide_.back() != kNone) wide_ends_[size_t{wide_.back()} * kIdBlock + in_block] = static_cast<uint32_t>(end);
+  if (id_form_.back() != (kUniform << kFormShift | r.id.size())) reform_id_block(k, r.id.size(), end);
+  const uint32_t form = id_form_.back();
+  const size_t at = size_t{form & kFormValue} * kIdBlock + k;
+  if (form >> kFormShift == kNarrow) id_ends_[at] = static_cast<uint16_t>(end);
+  else if (form >> kFormShift == kWide) wide_ends_[at] = static_cast<uint32_t>(end);
   id_arena_.insert(id_arena_.end(), r.id.begin(), r.id.end());
-  id_ends_.push_back(static_cast<uint16_t>(end));  // not read in a wide block
   c.service = r.has_service ? services.intern(r.service) : 0;
   c.customer = kNone;  // known once every record is in: finish() links
   linker.add(r);        // record number contacts.size(), as the contact
@@ -54,6 +53,28 @@ void Dataset::add(const RawContact& r) {
   c.outcome = r.outcome;
   c.merged_away = false;
   contacts.push_back(c);
+}
+
+void Dataset::reform_id_block(uint32_t k, size_t length, uint64_t end) {
+  uint32_t& form = id_form_.back();
+  const uint32_t kind = form >> kFormShift, value = form & kFormValue;
+  if (kind == kUniform && value == length) return;  // end = (k + 1) * length
+  if (kind == kWide && k > 0) return;
+  if (kind == kNarrow && end <= UINT16_MAX) return;
+  // The ends of the k ids before this one, then where they go.
+  std::vector<uint32_t> before(k);
+  for (uint32_t j = 0; j < k; ++j) before[j] = id_span(static_cast<uint32_t>(id_form_.size() - 1) * kIdBlock + j).end;
+  if (end <= UINT16_MAX) {
+    // As many as the records expected, the first time (as for the other arrays).
+    if (id_ends_.empty()) id_ends_.reserve((expected_records_ + kIdBlock - 1) / kIdBlock * kIdBlock);
+    form = kNarrow << kFormShift | static_cast<uint32_t>(id_ends_.size() / kIdBlock);
+    id_ends_.resize(id_ends_.size() + kIdBlock);
+    std::copy(before.begin(), before.end(), id_ends_.end() - kIdBlock);
+  } else {
+    form = kWide << kFormShift | static_cast<uint32_t>(wide_ends_.size() / kIdBlock);
+    wide_ends_.resize(wide_ends_.size() + kIdBlock);
+    std::copy(before.begin(), before.end(), wide_ends_.end() - kIdBlock);
+  }
 }
 
 int32_t Dataset::time_code(Micros start, Micros t, uint32_t id, std::unordered_map<uint32_t, Micros>* far) {
@@ -73,9 +94,9 @@ void Dataset::reserve(size_t records) {
   if (records <= contacts.capacity()) return;
   const size_t more = records - contacts.size();
   contacts.reserve(records);
-  id_ends_.reserve(records);
+  expected_records_ = records;
   id_block_.reserve(records / kIdBlock + 1);
-  wide_.reserve(records / kIdBlock + 1);
+  id_form_.reserve(records / kIdBlock + 1);
   // Ids: as long on average as those so far, and some.
   const size_t per_id = contacts.empty() ? 16 : id_arena_.size() / contacts.size() + 2;
   id_arena_.reserve(id_arena_.size() + more * per_id);
@@ -318,7 +339,7 @@ void Dataset::finish() {
   // in conversation_of_ (in record order) where the one before it was, or,
   // the few times a replacing duplicate put contacts out of record order,
   // by a binary search.
-  std::vector<uint64_t> is_leg(id_ends_.size() / 64 + 1, 0);
+  std::vector<uint64_t> is_leg(ids_ / 64 + 1, 0);
   for (const auto& [r, conversation] : conversation_of_) is_leg[r / 64] |= uint64_t{1} << (r % 64);
   const auto leg = [&](const Contact& c) { return (is_leg[c.id / 64] >> (c.id % 64) & 1) != 0; };
   // Each entry carries what orders it, so that sorting reads no contact

@@ -131,10 +131,16 @@ class Dataset {
     return {id_arena_.data() + id_block_[c.id / kIdBlock] + at.begin, at.end - at.begin};
   }
   // Warms the caches for reading c's id, in two steps some time apart, the
-  // second reading what the first fetched: where the id is, the id.
+  // second reading what the first fetched: where the id is (nothing to
+  // fetch in a block of ids of one length), the id.
   void warm_id(const Contact& c, int step) const {
-    if (step == 0) prefetch(&id_ends_[c.id]);
-    else prefetch(id_arena_.data() + id_block_[c.id / kIdBlock] + id_span(c.id).begin);
+    const uint32_t form = id_form_[c.id / kIdBlock], k = c.id % kIdBlock;
+    if (step == 1 || form >> kFormShift == kUniform)
+      prefetch(id_arena_.data() + id_block_[c.id / kIdBlock] + id_span(c.id).begin);
+    else if (form >> kFormShift == kNarrow)
+      prefetch(&id_ends_[size_t{form & kFormValue} * kIdBlock + k]);
+    else
+      prefetch(&wide_ends_[size_t{form & kFormValue} * kIdBlock + k]);
   }
   // When c was answered, and when it ended: kNoTime when not known.
   Micros answered(const Contact& c) const { return time_of(c, c.answered_code, far_answered_); }
@@ -186,25 +192,45 @@ class Dataset {
   std::unordered_map<uint32_t, Micros> far_answered_, far_end_;
   void drop_duplicates();
   // Every record's id, back to back. Where each ends is kept relative to
-  // where its block of kIdBlock records begins: in 2 bytes (id_ends_) while
-  // the block's ids take less than 64 KiB (64 bytes an id on average), else
-  // in 4 (the block is wide: its ends are in wide_ends_, from
-  // wide_[block] * kIdBlock on); a block's ids past 4 GiB throw TooLarge.
+  // where its block of kIdBlock records begins, in one of three forms:
+  // nowhere while every id of the block has the same length (most sources
+  // number their contacts with ids of one width), in 2 bytes (id_ends_)
+  // while the block's ids take less than 64 KiB (64 bytes an id on
+  // average), else in 4 (wide_ends_); a block's ids past 4 GiB throw
+  // TooLarge. A block changes form when an id of another length comes, or
+  // when its ids pass 64 KiB.
   static constexpr uint32_t kIdBlock = 1024;
+  static constexpr int kFormShift = 30;  // by block: the form (2 bits), then
+  static constexpr uint32_t kFormValue = (1u << kFormShift) - 1;  // its ids' length, or where its ends are (in blocks)
+  static constexpr uint32_t kUniform = 0, kNarrow = 1, kWide = 2;
   struct IdSpan {
     uint32_t begin, end;  // from where record i's block begins in the arena
   };
   IdSpan id_span(uint32_t i) const {
-    const uint32_t w = wide_[i / kIdBlock], k = i % kIdBlock;
-    if (w == kNone) [[likely]] return {k == 0 ? 0u : id_ends_[i - 1], id_ends_[i]};
-    const uint32_t* ends = wide_ends_.data() + size_t{w} * kIdBlock;
-    return {k == 0 ? 0u : ends[k - 1], ends[k]};
+    const uint32_t form = id_form_[i / kIdBlock], k = i % kIdBlock, value = form & kFormValue;
+    switch (form >> kFormShift) {
+      case kUniform:
+        return {k * value, (k + 1) * value};
+      case kNarrow: {
+        const uint16_t* ends = id_ends_.data() + size_t{value} * kIdBlock;
+        return {k == 0 ? 0u : ends[k - 1], ends[k]};
+      }
+      default: {
+        const uint32_t* ends = wide_ends_.data() + size_t{value} * kIdBlock;
+        return {k == 0 ? 0u : ends[k - 1], ends[k]};
+      }
+    }
   }
+  // The block being filled takes the form that holds its ends so far, plus
+  // an id `length` bytes long ending `end` bytes from its beginning.
+  void reform_id_block(uint32_t k, size_t length, uint64_t end);
+  uint32_t ids_ = 0;                 // records added (the next one's Contact::id)
+  size_t expected_records_ = 0;      // as reserve() was told
   SpillVector<char> id_arena_;
-  SpillVector<uint16_t> id_ends_;    // record i's id ends at id_block_[i / kIdBlock] + id_ends_[i]
+  SpillVector<uint16_t> id_ends_;    // the ends of the narrow blocks, kIdBlock a block
   std::vector<uint64_t> id_block_;   // where each block's first id begins in the arena
-  std::vector<uint32_t> wide_;       // by block: kNone, or where its ends are in wide_ends_ (in blocks)
-  std::vector<uint32_t> wide_ends_;
+  std::vector<uint32_t> id_form_;    // by block: its form and what it needs (kFormShift)
+  std::vector<uint32_t> wide_ends_;  // the ends of the wide blocks, kIdBlock a block
   Interner conversations_;           // their names, until finish (only their ids count)
   // The records that have a conversation (a few in a hundred):
   // (record, conversation), in record order, until finish finds the legs.

@@ -284,11 +284,14 @@ BOOST_AUTO_TEST_CASE(many_duplicates_same_survivors_on_any_threads) {
 }
 
 // Ids are kept back to back, each one's end relative to its block of 1024
-// records, in 2 bytes, or in 4 once the block's ids pass 64 KiB: every id
-// read back whole, on both sides of the blocks' edges, empty ones included,
-// in a block wide from its start (long ids), one that turns wide halfway,
-// one that stays just short of it, one that passes it by one byte at its
-// last record, and narrow blocks after them.
+// records: nowhere while the block's ids have one length, in 2 bytes, or in
+// 4 once the block's ids pass 64 KiB: every id read back whole, on both
+// sides of the blocks' edges, empty ones included, in a block of one length
+// past 64 KiB that turns wide at its last record (an empty id), one that
+// turns 2-byte at its second record then wide halfway, one of one length
+// that turns 2-byte at its last record just short of 64 KiB, one of one
+// length that passes 64 KiB by one byte and stays so, then a 2-byte block
+// and a last one, not full, of one length.
 BOOST_AUTO_TEST_CASE(ids_read_back_across_blocks) {
   constexpr int kBlock = 1024, kRecords = 6 * kBlock + 11;
   std::vector<std::string> ids;
@@ -296,10 +299,11 @@ BOOST_AUTO_TEST_CASE(ids_read_back_across_blocks) {
   for (int i = 0; i < kRecords; ++i) {
     const int block = i / kBlock, k = i % kBlock;
     size_t length = static_cast<size_t>(i % 37);
-    if (block == 1) length = 200;                        // wide from the start
+    if (block == 1) length = 200;                        // one length, then wide at the last
     if (block == 2 && k >= 500) length = 150;            // wide from record ~877 on
     if (block == 3) length = k == kBlock - 1 ? 59 : 60;  // with 4 digits, 65535 bytes: narrow
-    if (block == 4) length = 60;                         // 65536: wide at its last record
+    if (block == 4) length = 60;                         // 65536, one length throughout
+    if (block == 6) length = 5;                          // the last 11, one length
     ids.push_back(std::string(length, static_cast<char>('a' + i % 26)) + std::to_string(i));
     if (k == kBlock - 1 && block != 3 && block != 4) ids.back().clear();
   }
