@@ -20,11 +20,10 @@ Dataset::Dataset() {
 }
 
 void Dataset::add(const RawContact& r) {
-  ++accepted;
+  if (accepted >= kNone) throw TooLarge("more than 2^32 - 1 records");
   Contact c;
   c.start = r.start;
-  if (ids_ == UINT32_MAX) throw TooLarge("more than 2^32 - 1 records");
-  c.id = ids_++;
+  c.id = static_cast<uint32_t>(accepted++);
   c.answered_code = time_code(r.start, r.answered, c.id, &far_answered_);
   c.end_code = time_code(r.start, r.end, c.id, &far_end_);
   const uint32_t k = c.id % kIdBlock;
@@ -35,7 +34,11 @@ void Dataset::add(const RawContact& r) {
   }
   const uint64_t end = id_arena_.size() + r.id.size() - id_block_.back();
   if (end > UINT32_MAX) throw TooLarge(fmt::format("more than 4 GiB of ids in {} records in a row", kIdBlock));
-  if (id_form_.back() != (kUniform << kFormShift | r.id.size())) reform_id_block(k, r.id.size(), end);
+  const uint32_t was = id_form_.back();
+  const bool fits = was >> kFormShift == kUniform  ? (was & kFormValue) == r.id.size()
+                    : was >> kFormShift == kNarrow ? end <= UINT16_MAX
+                                                   : k > 0;
+  if (!fits) reform_id_block(k, end);
   const uint32_t form = id_form_.back();
   const size_t at = size_t{form & kFormValue} * kIdBlock + k;
   if (form >> kFormShift == kNarrow) id_ends_[at] = static_cast<uint16_t>(end);
@@ -55,12 +58,8 @@ void Dataset::add(const RawContact& r) {
   contacts.push_back(c);
 }
 
-void Dataset::reform_id_block(uint32_t k, size_t length, uint64_t end) {
+void Dataset::reform_id_block(uint32_t k, uint64_t end) {
   uint32_t& form = id_form_.back();
-  const uint32_t kind = form >> kFormShift, value = form & kFormValue;
-  if (kind == kUniform && value == length) return;  // end = (k + 1) * length
-  if (kind == kWide && k > 0) return;
-  if (kind == kNarrow && end <= UINT16_MAX) return;
   // The ends of the k ids before this one, then where they go.
   std::vector<uint32_t> before(k);
   for (uint32_t j = 0; j < k; ++j) before[j] = id_span(static_cast<uint32_t>(id_form_.size() - 1) * kIdBlock + j).end;
@@ -339,7 +338,7 @@ void Dataset::finish() {
   // in conversation_of_ (in record order) where the one before it was, or,
   // the few times a replacing duplicate put contacts out of record order,
   // by a binary search.
-  std::vector<uint64_t> is_leg(ids_ / 64 + 1, 0);
+  std::vector<uint64_t> is_leg(static_cast<size_t>(accepted) / 64 + 1, 0);
   for (const auto& [r, conversation] : conversation_of_) is_leg[r / 64] |= uint64_t{1} << (r % 64);
   const auto leg = [&](const Contact& c) { return (is_leg[c.id / 64] >> (c.id % 64) & 1) != 0; };
   // Each entry carries what orders it, so that sorting reads no contact

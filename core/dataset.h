@@ -221,10 +221,10 @@ class Dataset {
       }
     }
   }
-  // The block being filled takes the form that holds its ends so far, plus
-  // an id `length` bytes long ending `end` bytes from its beginning.
-  void reform_id_block(uint32_t k, size_t length, uint64_t end);
-  uint32_t ids_ = 0;                 // records added (the next one's Contact::id)
+  // The block being filled, whose form cannot hold its k-th id (ending `end`
+  // bytes from its beginning), takes the form that holds it: 2-byte ends
+  // while they fit, else 4-byte, with the ends of the ids before it.
+  void reform_id_block(uint32_t k, uint64_t end);
   size_t expected_records_ = 0;      // as reserve() was told
   SpillVector<char> id_arena_;
   SpillVector<uint16_t> id_ends_;    // the ends of the narrow blocks, kIdBlock a block
