@@ -1,6 +1,7 @@
 #include "core/episodes.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/parallel.h"
 #include "core/prefetch.h"
@@ -14,20 +15,42 @@ Ranks::Ranks(const Dataset& ds)
 // A counting sort by customer (no key per contact: one count per customer),
 // then each customer's few contacts sorted by service, start, id, on every
 // thread.
+//
+// The contacts are counted and placed by customer number, and only the
+// sums, one per customer, are taken in rank order (journeys): customers are
+// numbered in reading order, so contacts read near each other hit counts
+// near each other, where looking up each contact's rank would miss the
+// cache twice a contact (journeys' inbound order at 10M records: 0.57 to
+// 0.60 s, then 0.46 to 0.49 s). Counting on two threads, each range of
+// contacts with counts of its own, took longer.
 std::vector<uint32_t> scan_order(const Dataset& ds, const Params& p, const Ranks* ranks, Direction direction) {
   const bool by_service = direction == Direction::in && !p.any_service;
   const auto& cs = ds.contacts;
   const auto counts = [&](const Contact& c) { return c.customer != kNone && c.direction == direction; };
-  const auto customer = [&](const Contact& c) { return ranks != nullptr ? ranks->customer[c.customer] : c.customer; };
-  // ends[k + 1]: contacts of customers before k, then up to k as they are placed.
-  std::vector<uint32_t> ends(size_t{ds.customers.size()} + 1, 0);
+  const uint32_t nc = ds.customers.size();
+  // next[c]: how many contacts customer c has, then where its next one goes.
+  std::vector<uint32_t> next(nc, 0);
   for (const Contact& c : cs)
-    if (counts(c)) ++ends[customer(c) + 1];
-  for (size_t k = 1; k < ends.size(); ++k) ends[k] += ends[k - 1];
-  std::vector<uint32_t> order(ends.back());
+    if (counts(c)) ++next[c.customer];
+  // ends[k]: where the contacts of the k-th customer in scan order end (and
+  // the next one's begin).
+  std::vector<uint32_t> by_rank;
+  if (ranks != nullptr) {
+    by_rank.resize(nc);
+    for (uint32_t c = 0; c < nc; ++c) by_rank[ranks->customer[c]] = c;
+  }
+  std::vector<uint32_t> ends(nc);
+  uint32_t placed = 0;
+  for (uint32_t k = 0; k < nc; ++k) {
+    uint32_t& at = next[ranks != nullptr ? by_rank[k] : k];
+    placed += std::exchange(at, placed);
+    ends[k] = placed;
+  }
+  release(by_rank);
+  std::vector<uint32_t> order(placed);
   for (uint32_t i = 0; i < cs.size(); ++i)
-    if (counts(cs[i])) order[ends[customer(cs[i])]++] = i;
-  // Now ends[k] is where customer k's contacts end (and k + 1's begin).
+    if (counts(cs[i])) order[next[cs[i].customer]++] = i;
+  release(next);
   const auto service = [&](const Contact& c) {
     return !by_service ? 0 : ranks != nullptr ? ranks->service[c.service] : c.service;
   };
