@@ -21,39 +21,62 @@ namespace parcours {
 
 namespace {
 
-// Lines are gathered in blocks of a few thousand customers and each block is
-// written out as text on a thread of its own (--threads), then handed to the
-// output in order: the same bytes whatever the number of threads.
+// The customers are cut into pieces of kPieceCustomers in rank order; each
+// piece's lines are made (its episodes found, its contacts gathered, then
+// written out as text) on a thread of its own (--threads), and handed to
+// the output in order: the same bytes whatever the number of threads.
 class JourneyWriter {
  public:
-  JourneyWriter(const Dataset& ds, const Ranks& ranks, bool text, bool keys, Output& out)
-      : ds_(ds), ranks_(ranks), text_(text), keys_(keys), out_(out), block_(std::make_unique<Block>()) {}
+  // `inbound` and `outbound` in scan order with `ranks` (scan_order), and
+  // where each customer's contacts end in them, by rank.
+  JourneyWriter(const Dataset& ds, const Params& p, const Ranks& ranks, bool text, bool keys,
+                std::span<const uint32_t> inbound, std::span<const uint32_t> in_ends,
+                std::span<const uint32_t> outbound, std::span<const uint32_t> out_ends)
+      : ds_(ds), p_(p), ranks_(ranks), text_(text), keys_(keys), inbound_(inbound), in_ends_(in_ends),
+        outbound_(outbound), out_ends_(out_ends) {}
 
-  // The contacts are copied into the block as they come (they are in the
-  // caches then): rendering reads them in order, where reading them from
-  // Dataset::contacts would wait on memory for each.
-  void add_episode(const Episode& e) {
-    Block& b = *block_;
-    b.episodes.push_back({e, b.contacts.size()});
-    for (const uint32_t c : e.contacts) b.contacts.push_back(ds_.contacts[c]);
-  }
-  void add_outbound(uint32_t contact) { block_->outbound.push_back(ds_.contacts[contact]); }
-
-  // Ends the current customer's line.
-  void flush(uint32_t customer) {
-    Block& b = *block_;
-    b.lines.push_back({customer, ++lines_, b.episodes.size(), b.contacts.size(), b.outbound.size()});
-    if (b.lines.size() >= kBlockLines) submit();
-  }
-
-  // Writes out every line not yet written: call it once, at the end.
-  void finish() {
-    if (!block_->lines.empty()) submit();
-    while (!pending_.empty()) take();
+  // Writes every line to `out`, or until its reader goes away.
+  void write(Output& out) {
+    const size_t customers = in_ends_.size();
+    const size_t pieces = (customers + kPieceCustomers - 1) / kPieceCustomers;
+    // A customer gets a line when they have a contact, either way: the
+    // lines before each piece, for its names (c1, c2, ...).
+    std::vector<int64_t> lines_before(pieces + 1, 0);
+    for (size_t k = 0; k < customers; ++k) {
+      const bool line = count(in_ends_, k) > 0 || count(out_ends_, k) > 0;
+      lines_before[k / kPieceCustomers + 1] += line;
+    }
+    for (size_t piece = 1; piece <= pieces; ++piece) lines_before[piece] += lines_before[piece - 1];
+    const int threads = std::max(1, ds_.threads);
+    std::deque<Pending> pending;
+    const auto take = [&] {
+      Pending next = std::move(pending.front());
+      pending.pop_front();
+      next.done.get();
+      out.write(next.block->text);
+      recycle(std::move(next.block));
+    };
+    for (size_t piece = 0; piece < pieces && !out.reader_gone(); ++piece) {
+      std::unique_ptr<Block> b = take_spare();
+      const size_t first = piece * kPieceCustomers, last = std::min(customers, first + kPieceCustomers);
+      const int64_t number = lines_before[piece];
+      if (threads == 1) {
+        make_lines(*b, first, last, number);
+        out.write(b->text);
+        recycle(std::move(b));
+        continue;
+      }
+      while (pending.size() >= static_cast<size_t>(threads)) take();
+      Block* raw = b.get();
+      pending.push_back({std::move(b), std::async(std::launch::async, [this, raw, first, last, number] {
+                           make_lines(*raw, first, last, number);
+                         })});
+    }
+    while (!pending.empty()) take();
   }
 
  private:
-  static constexpr size_t kBlockLines = 4096;
+  static constexpr size_t kPieceCustomers = 4096;
   static constexpr size_t kWarmLines = 8;  // how far ahead render() fetches ids
   struct LineEnd {
     uint32_t customer;
@@ -64,6 +87,9 @@ class JourneyWriter {
     Episode e;
     size_t first;  // its first contact in the block's contacts, the others after it
   };
+  // The lines of a piece. The contacts are copied in as the walk meets them
+  // (they are in the caches then): rendering reads them in order, where
+  // reading them from Dataset::contacts would wait on memory for each.
   struct Block {
     std::vector<LineEnd> lines;
     std::vector<BlockEpisode> episodes;
@@ -76,27 +102,69 @@ class JourneyWriter {
     std::future<void> done;  // destroyed first: waits for the task before its block goes
   };
 
-  void submit() {
-    std::unique_ptr<Block> b = std::move(block_);
-    block_ = take_spare();
-    const int threads = std::max(1, ds_.threads);
-    if (threads == 1) {
-      render(*b);
-      out_.write(b->text);
-      recycle(std::move(b));
-      return;
+  // Contacts of the k-th customer (by rank) in a scan order's ends.
+  static uint32_t begin_of(std::span<const uint32_t> ends, size_t k) { return k == 0 ? 0 : ends[k - 1]; }
+  static uint32_t count(std::span<const uint32_t> ends, size_t k) { return ends[k] - begin_of(ends, k); }
+
+  // The lines of the customers ranked [first, last), numbered from
+  // number + 1, into b.text.
+  void make_lines(Block& b, size_t first, size_t last, int64_t number) const {
+    if (first == last) return;
+    const std::span<const uint32_t> inbound =
+        inbound_.subspan(begin_of(in_ends_, first), in_ends_[last - 1] - begin_of(in_ends_, first));
+    const std::span<const uint32_t> outbound =
+        outbound_.subspan(begin_of(out_ends_, first), out_ends_[last - 1] - begin_of(out_ends_, first));
+    const auto rank = [&](uint32_t customer) { return ranks_.customer[customer]; };
+    const auto add_episode = [&](const Episode& e) {
+      b.episodes.push_back({e, b.contacts.size()});
+      for (const uint32_t c : e.contacts) b.contacts.push_back(ds_.contacts[c]);
+    };
+    const auto flush = [&](uint32_t customer) {
+      b.lines.push_back({customer, ++number, b.episodes.size(), b.contacts.size(), b.outbound.size()});
+    };
+    size_t next_out = 0;
+    uint32_t current = kNone;
+    // Outbound contacts of customers up to `limit` (by rank), flushing those
+    // who have no inbound episode as lines of their own.
+    const auto take_outbound_until = [&](uint64_t limit) {
+      while (next_out < outbound.size()) {
+        const Contact& c = ds_.contacts[outbound[next_out]];
+        if (rank(c.customer) >= limit) break;
+        if (current != kNone && c.customer != current && rank(c.customer) > rank(current)) {
+          flush(current);
+          current = kNone;
+        }
+        if (current == kNone) current = c.customer;
+        b.outbound.push_back(c);
+        ++next_out;
+      }
+    };
+    for_each_episode(ds_, p_, inbound, [&](const Episode& e) {
+      if (e.customer == current) {
+        add_episode(e);
+        return;
+      }
+      if (current != kNone) {
+        // Finish the current customer with their own outbound contacts.
+        take_outbound_until(rank(current) + 1);
+        flush(current);
+        current = kNone;
+      }
+      take_outbound_until(rank(e.customer));
+      if (current != kNone) flush(current);
+      current = e.customer;
+      add_episode(e);
+    });
+    if (current != kNone) {
+      take_outbound_until(rank(current) + 1);
+      flush(current);
+      current = kNone;
     }
-    while (pending_.size() >= static_cast<size_t>(threads)) take();
-    Block* raw = b.get();
-    pending_.push_back({std::move(b), std::async(std::launch::async, [this, raw] { render(*raw); })});
+    take_outbound_until(UINT64_MAX);
+    if (current != kNone) flush(current);
+    render(b);
   }
-  void take() {
-    Pending p = std::move(pending_.front());
-    pending_.pop_front();
-    p.done.get();
-    out_.write(p.block->text);
-    recycle(std::move(p.block));
-  }
+
   // Blocks, and the text rendered in them, are used again: a fresh one
   // would cost its pages again (zeroed by the kernel) at every block.
   std::unique_ptr<Block> take_spare() {
@@ -242,12 +310,10 @@ class JourneyWriter {
   }
 
   const Dataset& ds_;
+  const Params& p_;
   const Ranks& ranks_;
   bool text_, keys_;
-  Output& out_;
-  int64_t lines_ = 0;
-  std::unique_ptr<Block> block_;
-  std::deque<Pending> pending_;
+  std::span<const uint32_t> inbound_, in_ends_, outbound_, out_ends_;
   std::vector<std::unique_ptr<Block>> spare_;
 };
 
@@ -256,50 +322,10 @@ void write_journeys(Dataset& dataset, const Params& p, bool text, bool keys, Out
   // Contacts in a spill file are read in the order of the lines.
   if (spill::in_file(dataset.contacts.data())) dataset.group_by_customer(ranks.customer);
   const Dataset& ds = dataset;
-  const std::vector<uint32_t> inbound = scan_order(ds, p, &ranks, Direction::in);
-  const std::vector<uint32_t> outbound = scan_order(ds, p, &ranks, Direction::out);
-  JourneyWriter w(ds, ranks, text, keys, out);
-  size_t next_out = 0;
-  uint32_t current = kNone;
-  auto rank = [&](uint32_t customer) { return ranks.customer[customer]; };
-  // Outbound contacts of customers up to `limit` (by rank), flushing those
-  // who have no inbound episode as lines of their own.
-  auto take_outbound_until = [&](uint64_t limit) {
-    while (next_out < outbound.size() && !out.reader_gone()) {
-      const uint32_t c = ds.contacts[outbound[next_out]].customer;
-      if (rank(c) >= limit) break;
-      if (current != kNone && c != current && rank(c) > rank(current)) {
-        w.flush(current);
-        current = kNone;
-      }
-      if (current == kNone) current = c;
-      w.add_outbound(outbound[next_out++]);
-    }
-  };
-  for_each_episode(ds, p, inbound, [&](const Episode& e) {
-    if (e.customer == current) {
-      w.add_episode(e);
-      return;
-    }
-    if (current != kNone) {
-      // Finish the current customer with their own outbound contacts.
-      take_outbound_until(rank(current) + 1);
-      w.flush(current);
-      current = kNone;
-    }
-    take_outbound_until(rank(e.customer));
-    if (current != kNone) w.flush(current);
-    current = e.customer;
-    w.add_episode(e);
-  });
-  if (current != kNone) {
-    take_outbound_until(rank(current) + 1);
-    w.flush(current);
-    current = kNone;
-  }
-  take_outbound_until(UINT64_MAX);
-  if (current != kNone) w.flush(current);
-  w.finish();
+  std::vector<uint32_t> in_ends, out_ends;
+  const std::vector<uint32_t> inbound = scan_order(ds, p, &ranks, Direction::in, &in_ends);
+  const std::vector<uint32_t> outbound = scan_order(ds, p, &ranks, Direction::out, &out_ends);
+  JourneyWriter(ds, p, ranks, text, keys, inbound, in_ends, outbound, out_ends).write(out);
 }
 
 }  // namespace

@@ -50,13 +50,16 @@ struct Ranks {
 // The identified contacts of one direction in scan order: by customer, then
 // service (inbound, unless any_service), then (start, id). Customers and
 // services are grouped by their interned ids, or in byte order with `ranks`;
-// the counts do not depend on it, so stats skips that cost.
+// the counts do not depend on it, so stats skips that cost. `ends`, when
+// given, gets where the contacts of the k-th customer in that order end
+// (and the next one's begin), one entry per customer.
 std::vector<uint32_t> scan_order(const Dataset& ds, const Params& p, const Ranks* ranks = nullptr,
-                                 Direction direction = Direction::in);
+                                 Direction direction = Direction::in, std::vector<uint32_t>* ends = nullptr);
 
-// Calls f(const Episode&) for each episode, in scan order.
+// Calls f(const Episode&) for each episode, in scan order: of all of it, or
+// of a part that begins and ends between two customers.
 template <class F>
-void for_each_episode(const Dataset& ds, const Params& p, const std::vector<uint32_t>& order, F&& f) {
+void for_each_episode(const Dataset& ds, const Params& p, std::span<const uint32_t> order, F&& f) {
   const Micros as_of = effective_as_of(ds, p);
   // Episodes that started after this have not had their whole window yet.
   const Micros cutoff = as_of == kNoTime ? kNoTime : as_of - p.window;
