@@ -72,6 +72,28 @@ BOOST_AUTO_TEST_CASE(format_round_trips) {
   BOOST_TEST(format_time(t("1969-12-31T23:59:59.5Z")) == "1969-12-31T23:59:59.5Z");
 }
 
+// Dates from 1970 to 2099 are written from a table made once, the others
+// computed: every day of the table and those around it read back as the
+// same instant, and each is the day after the one before.
+BOOST_AUTO_TEST_CASE(every_day_written_reads_back) {
+  const int64_t first = days_from_civil(1969, 12, 29), last = days_from_civil(2100, 1, 3);
+  std::string before = "1969-12-28";
+  for (int64_t d = first; d <= last; ++d) {
+    for (const int64_t sod : {int64_t{0}, int64_t{86399}}) {
+      const Micros at = (d * 86400 + sod) * kMicrosPerSecond;
+      const std::string text = format_time(at);
+      BOOST_REQUIRE_EQUAL(text.size(), 20u);
+      BOOST_REQUIRE_EQUAL(t(text), at);
+    }
+    const std::string date = format_time(d * 86400 * kMicrosPerSecond).substr(0, 10);
+    BOOST_REQUIRE_LT(before, date);
+    before = date;
+  }
+  BOOST_TEST(format_time(days_from_civil(2099, 12, 31) * 86400 * kMicrosPerSecond) == "2099-12-31T00:00:00Z");
+  BOOST_TEST(format_time(days_from_civil(2100, 1, 1) * 86400 * kMicrosPerSecond) == "2100-01-01T00:00:00Z");
+  BOOST_TEST(format_time(0) == "1970-01-01T00:00:00Z");
+}
+
 BOOST_AUTO_TEST_CASE(windows) {
   Micros w = 0;
   std::string err;
