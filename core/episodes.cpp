@@ -10,7 +10,10 @@ namespace parcours {
 
 Ranks::Ranks(const Dataset& ds)
     : customer(ds.customers.ranks_in_byte_order()),
-      service(ranks_in_byte_order(ds.services.size(), [&](uint32_t i) { return ds.services.view(i); }, 1)) {}
+      service(ranks_in_byte_order(ds.services.size(), [&](uint32_t i) { return ds.services.view(i); }, 1)),
+      customer_at(customer.size()) {
+  for (uint32_t c = 0; c < customer.size(); ++c) customer_at[customer[c]] = c;
+}
 
 // A counting sort by customer (no key per contact: one count per customer),
 // then each customer's few contacts sorted by service, start, id, on every
@@ -35,19 +38,13 @@ std::vector<uint32_t> scan_order(const Dataset& ds, const Params& p, const Ranks
     if (counts(c)) ++next[c.customer];
   // ends[k]: where the contacts of the k-th customer in scan order end (and
   // the next one's begin).
-  std::vector<uint32_t> by_rank;
-  if (ranks != nullptr) {
-    by_rank.resize(nc);
-    for (uint32_t c = 0; c < nc; ++c) by_rank[ranks->customer[c]] = c;
-  }
   std::vector<uint32_t> ends(nc);
   uint32_t placed = 0;
   for (uint32_t k = 0; k < nc; ++k) {
-    uint32_t& at = next[ranks != nullptr ? by_rank[k] : k];
+    uint32_t& at = next[ranks != nullptr ? ranks->customer_at[k] : k];
     placed += std::exchange(at, placed);
     ends[k] = placed;
   }
-  release(by_rank);
   std::vector<uint32_t> order(placed);
   for (uint32_t i = 0; i < cs.size(); ++i)
     if (counts(cs[i])) order[next[cs[i].customer]++] = i;

@@ -44,6 +44,7 @@ struct Episode {
 // Byte order of customer keys and service names, as journeys prints them.
 struct Ranks {
   std::vector<uint32_t> customer, service;  // rank of each interned id
+  std::vector<uint32_t> customer_at;        // the customer of each rank
   explicit Ranks(const Dataset& ds);
 };
 
