@@ -19,6 +19,7 @@
 // BENCHMARKS.md, "Where the time goes now", says what it found.
 
 #include <chrono>
+#include <deque>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -51,7 +52,8 @@ struct Names {
   std::vector<std::string_view> keys;  // empty: none
   std::vector<uint64_t> key_hashes;
   std::vector<std::pair<std::string_view, std::string_view>> ids;  // views into kinds_values
-  std::vector<uint64_t> id_hashes;
+  std::vector<IdName> id_names;            // as the parsing threads make them
+  std::deque<std::string> id_name_text;  // what id_names view
   std::vector<size_t> id_ends;  // per record, in ids
   std::string kinds_values;
   int64_t rejected = 0;  // lines that are not acceptable records, left out
@@ -111,15 +113,17 @@ bool load(const std::string& path, Names* n) {
   const std::string_view kv = n->kinds_values;
   for (const Id& d : at) n->ids.emplace_back(kv.substr(d.kind, d.kind_size), kv.substr(d.value, d.value_size));
   for (size_t i = 0; i < key_at.size(); ++i) n->keys.push_back(kv.substr(key_at[i], key_size[i]));
-  // The hashes the reader's parsing threads give the linker.
-  n->id_hashes.resize(n->ids.size());
-  n->key_hashes.resize(n->keys.size());
-  for (size_t i = 0, b = 0; i < n->keys.size(); b = n->id_ends[i++]) {
+  // The names and hashes the reader's parsing threads give the linker.
+  for (const std::string_view key : n->keys) {
     RawContact c;
-    c.has_customer = !n->keys[i].empty();
-    c.customer = n->keys[i];
-    Linker::hash_names(c, std::span(n->ids).subspan(b, n->id_ends[i] - b), &n->key_hashes[i],
-                       n->id_hashes.data() + b, &buf);
+    c.has_customer = !key.empty();
+    c.customer = key;
+    n->key_hashes.push_back(Linker::key_hash(c, &buf));
+  }
+  for (const auto& [kind, value] : n->ids) {
+    IdName x = Linker::name_id(kind, value, &buf);
+    x.name = n->id_name_text.emplace_back(x.name);
+    n->id_names.push_back(x);
   }
   return true;
 }
@@ -159,7 +163,7 @@ void linker_round(const Names& n, bool stream) {
     c->has_customer = !n.keys[i].empty();
     c->customer = n.keys[i];
     c->customer_hash = n.key_hashes[i];
-    c->id_hashes = std::span(n.id_hashes).subspan(b, n.id_ends[i] - b);
+    c->id_names = std::span(n.id_names).subspan(b, n.id_ends[i] - b);
     return std::pair{b, n.id_ends[i]};
   };
   for (size_t i = 0; i < records; ++i) {

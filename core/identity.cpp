@@ -419,17 +419,15 @@ uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw) {
   return named_node(name_, DropReason::kNone, 0);
 }
 
-void Linker::hash_names(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
-                        uint64_t* customer, uint64_t* ids_out, std::string* buf) {
-  *customer = 0;
-  if (r.has_customer) {
-    const std::string_view key = trim_blanks(r.customer);
-    if (!key.empty()) *customer = hash_bytes(key_name(key, buf));
-  }
-  for (size_t i = 0; i < ids.size(); ++i) {
-    identifier_name(ids[i].first, ids[i].second, buf);
-    ids_out[i] = hash_bytes(*buf);
-  }
+uint64_t Linker::key_hash(const RawContact& r, std::string* buf) {
+  if (!r.has_customer) return 0;
+  const std::string_view key = trim_blanks(r.customer);
+  return key.empty() ? 0 : hash_bytes(key_name(key, buf));
+}
+
+IdName Linker::name_id(std::string_view kind, std::string_view raw, std::string* buf) {
+  const bool raw_phone = identifier_name(kind, raw, buf);
+  return {*buf, hash_bytes(*buf), raw_phone};
 }
 
 void Linker::reserve(size_t n) {
@@ -461,17 +459,26 @@ uint32_t Linker::add(const RawContact& r) {
       ++p.entries;
     }
   }
-  const bool hashed = r.id_hashes.size() == r.ids.size();
+  // Each identifier's name as the parsing threads made it (name_id), or
+  // made here.
+  const bool named = r.id_names.size() == r.ids.size();
   for (size_t i = 0; i < r.ids.size(); ++i) {
-    const uint64_t hash = hashed ? r.id_hashes[i] : 0;
-    if (identifier_name(r.ids[i].first, r.ids[i].second, &name_)) {
+    IdName n;
+    if (named) {
+      n = r.id_names[i];
+    } else {
+      n.raw_phone = identifier_name(r.ids[i].first, r.ids[i].second, &name_);
+      n.name = name_;
+    }
+    if (n.raw_phone) {
       // A phone number to normalise: its node is made now, after the names
       // before it, so that nodes are numbered as they come.
       intern_pending();
-      queue({}, 0, raw_phone_node(r.ids[i].first, hash));
+      if (named) name_.assign(n.name);
+      queue({}, 0, raw_phone_node(r.ids[i].first, n.hash));
       ++pending_interned_;
     } else {
-      queue(name_, hash, kNone);
+      queue(n.name, n.hash, kNone);
     }
     ++p.entries;
   }

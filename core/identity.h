@@ -95,11 +95,13 @@ class Linker {
 
   // Takes a record's key and identifiers; returns its number (0, 1, ...).
   uint32_t add(const RawContact& r);
-  // The hashes add() needs for a record's key and identifiers, computed
-  // where there is time to spare (a parsing thread): *customer (0 when it
-  // has no key) and one per identifier into ids_out. `buf` is scratch space.
-  static void hash_names(const RawContact& r, std::span<const std::pair<std::string_view, std::string_view>> ids,
-                         uint64_t* customer, uint64_t* ids_out, std::string* buf);
+  // What add() makes of a record's key and identifiers, made where there is
+  // time to spare (a parsing thread), to be handed in through
+  // RawContact::customer_hash and id_names: the hash of the key's name (0
+  // when it has no key), and an identifier's name, built into *buf (which
+  // the name views: keep it before the next call), with its hash.
+  static uint64_t key_hash(const RawContact& r, std::string* buf);
+  static IdName name_id(std::string_view kind, std::string_view raw, std::string* buf);
   uint32_t records() const { return records_ + static_cast<uint32_t>(pending_records_.size()); }
   // Room for about `records` records in all (see Dataset::reserve).
   void reserve(size_t records);

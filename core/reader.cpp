@@ -79,7 +79,7 @@ struct Batch {
   std::vector<RawContact> records;  // `ids` left empty: see id_ranges
   std::vector<std::pair<uint32_t, uint32_t>> id_ranges;
   std::vector<std::pair<std::string_view, std::string_view>> ids;
-  std::vector<uint64_t> id_hashes;  // parallel to ids (Linker::hash_names)
+  std::vector<IdName> id_names;     // parallel to ids (Linker::name_id), in `strings`
   std::vector<FieldError> errors;
   StringStore strings;
 
@@ -92,7 +92,7 @@ struct Batch {
     records.clear();
     id_ranges.clear();
     ids.clear();
-    id_hashes.clear();
+    id_names.clear();
     errors.clear();
     strings.clear();
   }
@@ -161,7 +161,7 @@ class Source {
 void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
   b->text.insert(b->text.end(), simdjson::SIMDJSON_PADDING, '\0');
   std::vector<FieldError> errors;
-  std::string hash_buf;
+  std::string name_buf;
   for (const Batch::LineRef& l : b->lines) {
     const std::string_view text(b->text.data() + l.offset, l.size);
     if (!l.cut && text.find_first_not_of(" \t") == std::string_view::npos) {
@@ -191,12 +191,16 @@ void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
       out.has_customer = rec->has_customer;
       out.has_conversation = rec->has_conversation;
       const auto first = static_cast<uint32_t>(b->ids.size());
-      for (const auto& [kind, value] : rec->ids) b->ids.emplace_back(s.keep(kind), s.keep(value));
+      // What the adding thread would make of the names and hash: done
+      // here, on a parsing thread.
+      out.customer_hash = Linker::key_hash(out, &name_buf);
+      for (const auto& [kind, value] : rec->ids) {
+        b->ids.emplace_back(s.keep(kind), s.keep(value));
+        IdName n = Linker::name_id(kind, value, &name_buf);
+        n.name = s.keep(n.name);
+        b->id_names.push_back(n);
+      }
       b->id_ranges.emplace_back(first, static_cast<uint32_t>(b->ids.size()));
-      // What the adding thread would hash: done here, on a parsing thread.
-      b->id_hashes.resize(b->ids.size());
-      Linker::hash_names(out, std::span(b->ids).subspan(first), &out.customer_hash, b->id_hashes.data() + first,
-                         &hash_buf);
       if (out.has_conversation && !out.conversation.empty()) out.conversation_hash = hash_bytes(out.conversation);
       b->outcomes.push_back({Batch::kRecord, static_cast<uint32_t>(b->records.size() - 1)});
       continue;
@@ -206,7 +210,7 @@ void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
   }
   for (size_t k = 0; k < b->records.size(); ++k) {
     const auto [first, end] = b->id_ranges[k];
-    b->records[k].id_hashes = std::span<const uint64_t>(b->id_hashes).subspan(first, end - first);
+    b->records[k].id_names = std::span<const IdName>(b->id_names).subspan(first, end - first);
   }
 }
 

@@ -33,6 +33,15 @@ bool parse_outcome(std::string_view s, Outcome* out);
 
 // One record as read. The string views point into the parser's buffers and
 // die with the next parse: copy (intern) what you keep.
+// An identifier as the linker interns it (Linker::name_id): its name, the
+// name's hash, and whether it is a phone number still to normalise (the
+// name is then the trimmed number as written).
+struct IdName {
+  std::string_view name;
+  uint64_t hash = 0;
+  bool raw_phone = false;
+};
+
 struct RawContact {
   std::string_view id, service, customer, conversation, agent, queue, reason;
   Channel channel = Channel::phone;
@@ -41,12 +50,13 @@ struct RawContact {
   Micros start = kNoTime, answered = kNoTime, end = kNoTime;
   std::vector<std::pair<std::string_view, std::string_view>> ids;  // kind, value
   bool has_service = false, has_customer = false, has_conversation = false;
-  // Hashes of what the linker and the conversation table will intern for
-  // this record (Linker::hash_names), made by the parsing threads of
-  // read_canonical so that the thread adding records need not: 0 and empty
-  // when not computed.
+  // What the linker and the conversation table will intern for this
+  // record, made by the parsing threads of read_canonical so that the thread
+  // adding records need not: the hashes of the key's name and of the
+  // conversation (0 when not made), and each identifier's name and hash
+  // (Linker::name_id; empty when not made, else one per entry of `ids`).
   uint64_t customer_hash = 0, conversation_hash = 0;
-  std::span<const uint64_t> id_hashes;
+  std::span<const IdName> id_names;
 };
 
 struct FieldError {

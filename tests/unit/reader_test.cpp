@@ -13,6 +13,7 @@
 #include <boost/test/unit_test.hpp>
 #include <fmt/format.h>
 
+#include "core/identity.h"
 #include "core/reader.h"
 
 using namespace parcours;
@@ -128,7 +129,7 @@ BOOST_AUTO_TEST_CASE(reader_announces_records_ahead) {
       std::vector<size_t> seen_before;  // per delivered record: announcements so far
       RecordSink sink = quiet_sink();
       sink.ahead = [&](const RawContact& r, int step) {
-        BOOST_REQUIRE(r.id_hashes.size() == 2);
+        BOOST_REQUIRE(r.id_names.size() == 2);
         announced.emplace_back(std::string(r.id), step);
       };
       sink.record = [&](size_t, int64_t, const RawContact& r) {
@@ -224,4 +225,75 @@ BOOST_AUTO_TEST_CASE(reader_workers_parse_ahead) {
   BOOST_TEST(complete);
   BOOST_TEST(delivered == 20000);
   BOOST_TEST(ahead);
+}
+
+// The parsing threads make each identifier's name and hash (Linker::name_id)
+// and the key's hash, so that the thread adding records need not: linking
+// the records as read, and the same records with all of that taken away,
+// gives the same nodes, in the same order, and every record the same
+// customer. The identifiers mix every way to a name: phone numbers already
+// in E.164, to normalise, not numbers; e-mail addresses in capitals;
+// blanks around values and keys; a kind of the reader's own, one whose
+// name begins with a byte under 6.
+BOOST_AUTO_TEST_CASE(names_made_while_parsing_link_as_the_linker_makes_them) {
+  // Each kind's ways of writing its values; a record takes kinds one after
+  // the other (an object has each key once) and a way of each by its number.
+  const std::vector<std::pair<std::string, std::vector<std::string>>> kinds = {
+      {"phone", {"418-555-01{:02}", " +14185550{:03} ", "(418) 555 01{:02}", "Anonymous", "1{}"}},
+      {"email", {"Client.{}@Example.ORG", " client.{}@example.org"}},
+      {"client", {"C-{}"}},
+      {"chat", {"v{}"}},
+      {"badge", {"B {}", " b {}"}},
+      {"\\u0001odd", {"x{}"}}};
+  std::string text;
+  constexpr int kRecords = 3000;
+  for (int i = 0; i < kRecords; ++i) {
+    std::string ids;
+    for (int k = 0; k <= i % 3; ++k) {
+      const auto& [kind, forms] = kinds[static_cast<size_t>((i / 3 + k) % static_cast<int>(kinds.size()))];
+      const std::string& form = forms[static_cast<size_t>(i % static_cast<int>(forms.size()))];
+      if (!ids.empty()) ids += ",";
+      ids += fmt::format("\"{}\":\"{}\"", kind, fmt::format(fmt::runtime(form), (i / 7 + k) % 60));
+    }
+    const std::string key = i % 11 == 0 ? fmt::format(",\"customer\":\" k{} \"", i % 40) : "";
+    text += fmt::format("{{\"id\":\"r{}\",\"channel\":\"phone\",\"start\":\"2026-03-01T09:00:00Z\"{},\"ids\":{{{}}}}}\n", i,
+                        key, ids);
+  }
+  TempFile f(text);
+  for (const int threads : {1, 2}) {
+    BOOST_TEST_CONTEXT("threads " << threads) {
+      Linker read, made;
+      int64_t named = 0, with_key_hash = 0, rejected = 0;
+      RecordSink sink = quiet_sink();
+      sink.rejected = [&](size_t, int64_t, const FieldError&) { return ++rejected, true; };
+      sink.record = [&](size_t, int64_t, const RawContact& r) {
+        BOOST_REQUIRE(r.id_names.size() == r.ids.size());
+        named += static_cast<int64_t>(r.id_names.size());
+        with_key_hash += r.customer_hash != 0;
+        read.add(r);
+        RawContact bare = r;
+        bare.id_names = {};
+        bare.customer_hash = 0;
+        made.add(bare);
+        return true;
+      };
+      BOOST_REQUIRE(read_canonical({f.path}, threads, sink, 4096));
+      BOOST_TEST(rejected == 0);
+      BOOST_TEST(named == kRecords * 2);
+      BOOST_TEST(with_key_hash == (kRecords + 10) / 11);
+      const auto all = [&](const Linker::Part& part) {
+        std::vector<uint32_t> recs(kRecords);
+        for (uint32_t i = 0; i < kRecords; ++i) recs[i] = i;
+        part(recs);
+      };
+      read.resolve(all);
+      made.resolve(all);
+      BOOST_REQUIRE(read.node_count() == made.node_count());
+      for (uint32_t i = 0; i < kRecords; ++i) {
+        const uint32_t c = read.customer_node(i);
+        BOOST_REQUIRE(c == made.customer_node(i));
+        if (c != kNone) BOOST_REQUIRE(read.key_text(c) == made.key_text(c));
+      }
+    }
+  }
 }
