@@ -20,17 +20,55 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
 
 namespace {
 
+// The day number of the first of every month from 1970-01 to 2100-01, made
+// once: nearly every date read falls there, and is then found with its
+// month's length without days_from_civil's arithmetic (3 dates a record).
+constexpr unsigned kMonthTableFirstYear = 1970, kMonthTableYears = 130;
+
+const int32_t* month_starts() {
+  static const std::vector<int32_t> table = [] {
+    std::vector<int32_t> t;
+    for (unsigned y = kMonthTableFirstYear; y < kMonthTableFirstYear + kMonthTableYears; ++y)
+      for (unsigned m = 1; m <= 12; ++m) t.push_back(static_cast<int32_t>(days_from_civil(y, m, 1)));
+    t.push_back(static_cast<int32_t>(days_from_civil(kMonthTableFirstYear + kMonthTableYears, 1, 1)));
+    return t;
+  }();
+  return table.data();
+}
+
+// The two ASCII digits at p as a number; over 99 when either is not a
+// digit. (read_digits' loop and bounds took a hundred instructions a date.)
+inline unsigned two_digits(const char* p) {
+  const unsigned a = static_cast<unsigned char>(p[0]) - unsigned{'0'};
+  const unsigned b = static_cast<unsigned char>(p[1]) - unsigned{'0'};
+  return a > 9 || b > 9 ? 100 : a * 10 + b;
+}
+
 // Parses the date part `YYYY-MM-DD` at the start of s.
 bool parse_date(std::string_view s, int64_t* days, std::string* err) {
-  unsigned y, m, d;
-  if (!read_digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !read_digits(s, 5, 2, &m) ||
-      s[7] != '-' || !read_digits(s, 8, 2, &d)) {
+  unsigned y = 0, m = 0, d = 0;
+  bool ok = s.size() >= 10 && s[4] == '-' && s[7] == '-';
+  if (ok) {
+    const unsigned century = two_digits(&s[0]), year = two_digits(&s[2]);
+    m = two_digits(&s[5]);
+    d = two_digits(&s[8]);
+    ok = century <= 99 && year <= 99 && m <= 99 && d <= 99;
+    y = century * 100 + year;
+  }
+  if (!ok) {
     *err = "expected a date YYYY-MM-DD";
     return false;
   }
   if (m < 1 || m > 12) {
     *err = fmt::format("month {:02} does not exist", m);
     return false;
+  }
+  if (y - kMonthTableFirstYear < kMonthTableYears) {
+    const int32_t* first = month_starts() + (y - kMonthTableFirstYear) * 12 + (m - 1);
+    if (d >= 1 && d <= static_cast<unsigned>(first[1] - first[0])) {
+      *days = first[0] + static_cast<int64_t>(d) - 1;
+      return true;
+    }
   }
   if (d < 1 || d > days_in_month(y, m)) {
     *err = fmt::format("day {:02} does not exist in {:04}-{:02}", d, y, m);
@@ -40,18 +78,45 @@ bool parse_date(std::string_view s, int64_t* days, std::string* err) {
   return true;
 }
 
+// The form nearly every record's times have, 2026-03-01T09:00:00Z, from
+// 1970 to 2099, read in one go into *out; false for anything else (other
+// forms, and every error), which parse_time then reads in full. About a
+// third of the instructions of the full reading (3 times a record).
+bool parse_usual_time(std::string_view s, Micros* out) {
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+    return false;
+  const char* p = s.data();
+  const unsigned century = two_digits(p), year = two_digits(p + 2), m = two_digits(p + 5), d = two_digits(p + 8),
+                 hh = two_digits(p + 11), mm = two_digits(p + 14), ss = two_digits(p + 17);
+  const unsigned y = century * 100 + year;
+  if (century > 99 || year > 99 || m < 1 || m > 12 || d < 1 || hh > 23 || mm > 59 || ss > 60 ||
+      y - kMonthTableFirstYear >= kMonthTableYears)
+    return false;
+  const int32_t* first = month_starts() + (y - kMonthTableFirstYear) * 12 + (m - 1);
+  if (d > static_cast<unsigned>(first[1] - first[0])) return false;
+  const int64_t days = first[0] + static_cast<int64_t>(d) - 1;
+  *out = (days * 86400 + hh * 3600 + mm * 60 + ss) * kMicrosPerSecond;
+  return true;
+}
+
 }  // namespace
 
 bool parse_time(std::string_view s, Micros* out, std::string* err) {
+  if (parse_usual_time(s, out)) return true;
   constexpr std::string_view kForm = "; expected RFC 3339 like 2026-03-01T09:00:00Z or 2026-03-01T09:00:00-05:00";
   int64_t days;
   if (!parse_date(s, &days, err)) {
     *err += kForm;
     return false;
   }
-  unsigned hh, mm, ss;
-  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !read_digits(s, 11, 2, &hh) ||
-      s[13] != ':' || !read_digits(s, 14, 2, &mm) || s[16] != ':' || !read_digits(s, 17, 2, &ss)) {
+  unsigned hh = 100, mm = 100, ss = 100;
+  if (s.size() >= 19) {
+    hh = two_digits(&s[11]);
+    mm = two_digits(&s[14]);
+    ss = two_digits(&s[17]);
+  }
+  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || hh > 99 || s[13] != ':' || mm > 99 ||
+      s[16] != ':' || ss > 99) {
     *err = fmt::format("expected a time of day HH:MM:SS after the date{}", kForm);
     return false;
   }

@@ -1,4 +1,5 @@
 #include <boost/test/unit_test.hpp>
+#include <fmt/format.h>
 
 #include "core/time.h"
 
@@ -92,6 +93,27 @@ BOOST_AUTO_TEST_CASE(every_day_written_reads_back) {
   BOOST_TEST(format_time(days_from_civil(2099, 12, 31) * 86400 * kMicrosPerSecond) == "2099-12-31T00:00:00Z");
   BOOST_TEST(format_time(days_from_civil(2100, 1, 1) * 86400 * kMicrosPerSecond) == "2100-01-01T00:00:00Z");
   BOOST_TEST(format_time(0) == "1970-01-01T00:00:00Z");
+}
+
+// Dates from 1970 to 2099 are read from a table of month starts, others
+// by arithmetic: every month's last day reads as days_from_civil says, the
+// day after it is refused, on both sides of the table's edges.
+BOOST_AUTO_TEST_CASE(every_month_ends_where_it_should) {
+  for (unsigned y = 1966; y <= 2104; ++y) {
+    for (unsigned m = 1; m <= 12; ++m) {
+      const unsigned last = days_in_month(y, m);
+      BOOST_TEST_CONTEXT(y << "-" << m) {
+        BOOST_REQUIRE_EQUAL(t(fmt::format("{:04}-{:02}-{:02}T12:00:00Z", y, m, last)),
+                            (days_from_civil(y, m, last) * 86400 + 43200) * kMicrosPerSecond);
+        BOOST_REQUIRE_EQUAL(t(fmt::format("{:04}-{:02}-01T00:00:00Z", y, m)), days_from_civil(y, m, 1) * kMicrosPerDay);
+        BOOST_REQUIRE(fails(fmt::format("{:04}-{:02}-{:02}T00:00:00Z", y, m, last + 1)).find("does not exist") !=
+                      std::string::npos);
+        BOOST_REQUIRE(fails(fmt::format("{:04}-{:02}-00T00:00:00Z", y, m)).find("does not exist") != std::string::npos);
+      }
+    }
+  }
+  BOOST_TEST(days_in_month(2000, 2) == 29u);  // leap: divisible by 400
+  BOOST_TEST(days_in_month(2100, 2) == 28u);  // not: by 100
 }
 
 BOOST_AUTO_TEST_CASE(windows) {
