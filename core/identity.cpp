@@ -101,26 +101,35 @@ std::string_view trim_blanks(std::string_view s) {
 
 bool is_junk(std::string_view v) {
   if (v.empty()) return true;
-  for (std::string_view w : kJunkWords)
-    if (iequals(v, w)) return true;
-  // Numbers of zeros: 0000000000, 000-0000, +1 000 000 0000.
-  char digits[32];
+  constexpr size_t kLongestWord = [] {
+    size_t n = 0;
+    for (std::string_view w : kJunkWords) n = std::max(n, w.size());
+    return n;
+  }();
+  if (v.size() <= kLongestWord)
+    for (std::string_view w : kJunkWords)
+      if (iequals(v, w)) return true;
+  // Numbers of zeros: 0000000000, 000-0000, +1 000 000 0000 (the North
+  // American country code before ten zeros). Any other digit ends it: most
+  // values read are real numbers, and tell at their second or third digit.
   size_t n = 0;
+  bool leading_one = false;
   for (size_t i = 0; i < v.size(); ++i) {
     const char c = v[i];
     if (c >= '0' && c <= '9') {
-      if (n == sizeof digits) return false;
-      digits[n++] = c;
+      if (n == 32) return false;
+      if (c != '0') {
+        if (n != 0 || c != '1') return false;
+        leading_one = true;
+      }
+      ++n;
     } else if (c == '+' && n == 0 && i == 0) {
       continue;
     } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && c != '/') {
       return false;
     }
   }
-  if (n == 0) return false;
-  // The North American country code before ten zeros.
-  const size_t from = n == 11 && digits[0] == '1' ? 1 : 0;
-  return std::all_of(digits + from, digits + n, [](char c) { return c == '0'; });
+  return n != 0 && (!leading_one || n == 11);
 }
 
 bool is_e164(std::string_view v) {

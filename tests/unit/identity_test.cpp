@@ -87,9 +87,11 @@ BOOST_AUTO_TEST_CASE(e164_fast_path_is_exact) {
 BOOST_AUTO_TEST_CASE(junk_values) {
   for (const char* v : {"", "anonymous", "ANONYMOUS", "Anonyme", "unknown", "Inconnu", "private", "PRIVATE", "priv\xc3\xa9",
                         "PRIV\xc3\x89", "prive", "restricted", "withheld", "unavailable", "none", "NULL", "n/a", "N/A", "-",
-                        "0000000000", "000-0000", "+1 000 000 0000", "1-000-000-0000", "(000) 000-0000", "0"})
+                        "0000000000", "000-0000", "+1 000 000 0000", "1-000-000-0000", "(000) 000-0000", "0", "10000000000",
+                        "00000000000000000000000000000000"})
     BOOST_TEST(is_junk(v), "'" << v << "' is junk");
-  for (const char* v : {"4185550101", "+14185550101", "a-b", "anonymous2", "10", "+2 000 000 0000", "000x"})
+  for (const char* v : {"4185550101", "+14185550101", "a-b", "anonymous2", "10", "+2 000 000 0000", "000x", "1000000000",
+                        "100000000000", "01", "+1", "1", "000000000000000000000000000000000", " unknown", "0+0"})
     BOOST_TEST(!is_junk(v), "'" << v << "' is not junk");
 }
 
