@@ -31,8 +31,6 @@ enum class Outcome : uint8_t { none, resolved, unresolved, abandoned, transferre
 std::string_view outcome_name(Outcome o);
 bool parse_outcome(std::string_view s, Outcome* out);
 
-// One record as read. The string views point into the parser's buffers and
-// die with the next parse: copy (intern) what you keep.
 // An identifier as the linker interns it (Linker::name_id): its name, the
 // name's hash, and whether it is a phone number still to normalise (the
 // name is then the trimmed number as written).
@@ -42,6 +40,8 @@ struct IdName {
   bool raw_phone = false;
 };
 
+// One record as read. The string views point into the parser's buffers and
+// die with the next parse: copy (intern) what you keep.
 struct RawContact {
   std::string_view id, service, customer, conversation, agent, queue, reason;
   Channel channel = Channel::phone;

@@ -37,7 +37,7 @@ const int32_t* month_starts() {
 }
 
 // The two ASCII digits at p as a number; over 99 when either is not a
-// digit. (read_digits' loop and bounds took a hundred instructions a date.)
+// digit.
 inline unsigned two_digits(const char* p) {
   const unsigned a = static_cast<unsigned char>(p[0]) - unsigned{'0'};
   const unsigned b = static_cast<unsigned char>(p[1]) - unsigned{'0'};
@@ -80,8 +80,8 @@ bool parse_date(std::string_view s, int64_t* days, std::string* err) {
 
 // The form nearly every record's times have, 2026-03-01T09:00:00Z, from
 // 1970 to 2099, read in one go into *out; false for anything else (other
-// forms, and every error), which parse_time then reads in full. About a
-// third of the instructions of the full reading (3 times a record).
+// forms, and every error), which parse_time then reads in full: about 150
+// instructions against 210 (3 times a record).
 bool parse_usual_time(std::string_view s, Micros* out) {
   if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
     return false;
