@@ -7,6 +7,7 @@
 // --show-ids asks for the keys, or --hash-key made them keyed pseudonyms.
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <deque>
 #include <future>
 #include <memory>
@@ -20,6 +21,68 @@
 namespace parcours {
 
 namespace {
+
+// The text of a block of lines. Its appends are inline (those of
+// std::string are calls into the library, about 50 instructions each, and
+// a line of JSON makes dozens); only growing is not.
+class TextBuf {
+ public:
+  void clear() { size_ = 0; }
+  std::string_view view() const { return {data_.get(), size_}; }
+  // Room for n more bytes at the end; used(k) then counts the k written.
+  char* room(size_t n) {
+    if (capacity_ - size_ < n) grow(n);
+    return data_.get() + size_;
+  }
+  void used(size_t k) { size_ += k; }
+  void put(std::string_view v) {
+    std::memcpy(room(v.size()), v.data(), v.size());
+    size_ += v.size();
+  }
+  void put(char c) {
+    *room(1) = c;
+    ++size_;
+  }
+  template <size_t N>
+  void lit(const char (&s)[N]) {
+    std::memcpy(room(N - 1), s, N - 1);
+    size_ += N - 1;
+  }
+  void number(uint64_t v) {
+    char* at = room(20);
+    size_ += static_cast<size_t>(std::to_chars(at, at + 20, v).ptr - at);
+  }
+  void time(Micros t) { size_ += write_time(room(kTimeTextMax), t); }
+  // As append_json_string: quoted, escaped where JSON asks.
+  void json(std::string_view v) {
+    const bool plain = std::all_of(v.begin(), v.end(), [](char ch) {
+      const auto c = static_cast<unsigned char>(ch);
+      return c >= 0x20 && c != '"' && c != '\\';
+    });
+    if (!plain) {
+      std::string escaped;
+      append_json_string(escaped, v);
+      put(escaped);
+      return;
+    }
+    char* at = room(v.size() + 2);
+    at[0] = '"';
+    std::memcpy(at + 1, v.data(), v.size());
+    at[v.size() + 1] = '"';
+    size_ += v.size() + 2;
+  }
+
+ private:
+  void grow(size_t n) {
+    const size_t capacity = std::max({capacity_ * 2, size_ + n, size_t{1} << 16});
+    auto data = std::make_unique<char[]>(capacity);
+    if (size_ > 0) std::memcpy(data.get(), data_.get(), size_);
+    data_ = std::move(data);
+    capacity_ = capacity;
+  }
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0, capacity_ = 0;
+};
 
 // The customers are cut into pieces of kPieceCustomers in rank order; each
 // piece's lines are made (its episodes found, its contacts gathered, then
@@ -53,7 +116,7 @@ class JourneyWriter {
       Pending next = std::move(pending.front());
       pending.pop_front();
       next.done.get();
-      out.write(next.block->text);
+      out.write(next.block->text.view());
       recycle(std::move(next.block));
     };
     for (size_t piece = 0; piece < pieces && !out.reader_gone(); ++piece) {
@@ -62,7 +125,7 @@ class JourneyWriter {
       const int64_t number = lines_before[piece];
       if (threads == 1) {
         make_lines(*b, first, last, number);
-        out.write(b->text);
+        out.write(b->text.view());
         recycle(std::move(b));
         continue;
       }
@@ -95,7 +158,7 @@ class JourneyWriter {
     std::vector<BlockEpisode> episodes;
     std::vector<Contact> contacts;  // of the episodes
     std::vector<Contact> outbound;
-    std::string text;
+    TextBuf text;
   };
   struct Pending {
     std::unique_ptr<Block> block;
@@ -184,7 +247,7 @@ class JourneyWriter {
 
   // Renders the block's lines into b.text.
   void render(Block& b) const {
-    std::string& out = b.text;
+    TextBuf& out = b.text;
     size_t ep = 0, ob = 0;
     // The ids of a line are anywhere in memory: those of the lines a little
     // further on are fetched meanwhile, in two steps.
@@ -218,95 +281,92 @@ class JourneyWriter {
     return {b.contacts.data() + e.first, e.e.contacts.size()};
   }
 
-  static void append_path(std::string& out, std::span<const Contact> contacts) {
+  static void append_path(TextBuf& out, std::span<const Contact> contacts) {
     for (size_t k = 0; k < contacts.size(); ++k) {
-      if (k > 0) out.push_back('>');
-      out += channel_name(contacts[k].channel);
+      if (k > 0) out.put('>');
+      out.put(channel_name(contacts[k].channel));
     }
   }
 
   // The customer's key, or their number.
-  void append_name(std::string& out, const LineEnd& l) const {
+  void append_name(TextBuf& out, const LineEnd& l) const {
     if (keys_) {
-      out += ds_.customers.view(l.customer);
+      out.put(ds_.customers.view(l.customer));
       return;
     }
-    out.push_back('c');
-    append_int(out, static_cast<uint64_t>(l.number));
+    out.put('c');
+    out.number(static_cast<uint64_t>(l.number));
   }
 
-  void write_text(std::string& out, const Block& b, const LineEnd& l, std::span<const BlockEpisode> episodes) const {
+  void write_text(TextBuf& out, const Block& b, const LineEnd& l, std::span<const BlockEpisode> episodes) const {
     append_name(out, l);
-    out.push_back('\t');
+    out.put('\t');
     for (size_t i = 0; i < episodes.size(); ++i) {
       const Episode& e = episodes[i].e;
       const std::span<const Contact> contacts = contacts_of(b, episodes[i]);
-      if (i > 0) out += " | ";
-      out += ds_.services.view(e.service);
-      out.push_back(' ');
-      append_time(out, contacts[0].start);
-      out.push_back(' ');
+      if (i > 0) out.lit(" | ");
+      out.put(ds_.services.view(e.service));
+      out.put(' ');
+      out.time(contacts[0].start);
+      out.put(' ');
       append_path(out, contacts);
-      if (!e.cohort) out.push_back('*');
+      if (!e.cohort) out.put('*');
     }
-    out.push_back('\n');
+    out.put('\n');
   }
 
-  void write_json(std::string& out, const Block& b, const LineEnd& l, std::span<const BlockEpisode> episodes,
+  void write_json(TextBuf& out, const Block& b, const LineEnd& l, std::span<const BlockEpisode> episodes,
                   std::span<const Contact> outbound) const {
-    out += "{\"customer\":";
+    out.lit("{\"customer\":");
     if (keys_) {
-      append_json_string(out, ds_.customers.view(l.customer));
+      out.json(ds_.customers.view(l.customer));
     } else {
-      out.push_back('"');
+      out.put('"');
       append_name(out, l);
-      out.push_back('"');
+      out.put('"');
     }
-    out += ",\"episodes\":[";
+    out.lit(",\"episodes\":[");
     for (size_t i = 0; i < episodes.size(); ++i) {
       const Episode& e = episodes[i].e;
       const std::span<const Contact> contacts = contacts_of(b, episodes[i]);
-      if (i > 0) out.push_back(',');
-      out += "{\"service\":";
-      append_json_string(out, ds_.services.view(e.service));
-      out += ",\"start\":\"";
-      append_time(out, contacts[0].start);
-      out += "\",\"end\":\"";
-      append_time(out, e.end);
-      out += "\",\"size\":";
-      append_int(out, e.contacts.size());
-      out += ",\"breadth\":";
-      append_int(out, e.breadth());
-      out += ",\"path\":\"";
+      if (i > 0) out.put(',');
+      out.lit("{\"service\":");
+      out.json(ds_.services.view(e.service));
+      out.lit(",\"start\":\"");
+      out.time(contacts[0].start);
+      out.lit("\",\"end\":\"");
+      out.time(e.end);
+      out.lit("\",\"size\":");
+      out.number(e.contacts.size());
+      out.lit(",\"breadth\":");
+      out.number(e.breadth());
+      out.lit(",\"path\":\"");
       append_path(out, contacts);
-      out += "\",\"contacts\":[";
+      out.lit("\",\"contacts\":[");
       for (size_t k = 0; k < contacts.size(); ++k) {
-        if (k > 0) out.push_back(',');
-        append_json_string(out, ds_.id(contacts[k]));
+        if (k > 0) out.put(',');
+        out.json(ds_.id(contacts[k]));
       }
-      out += e.cohort ? "],\"cohort\":true" : "],\"cohort\":false";
-      out += e.resolved ? ",\"resolved\":true}" : ",\"resolved\":false}";
+      if (e.cohort) out.lit("],\"cohort\":true");
+      else out.lit("],\"cohort\":false");
+      if (e.resolved) out.lit(",\"resolved\":true}");
+      else out.lit(",\"resolved\":false}");
     }
-    out += "],\"outbound\":[";
+    out.lit("],\"outbound\":[");
     for (size_t i = 0; i < outbound.size(); ++i) {
       const Contact& c = outbound[i];
-      if (i > 0) out.push_back(',');
-      out += "{\"id\":";
-      append_json_string(out, ds_.id(c));
-      out += ",\"service\":";
-      append_json_string(out, ds_.service(c));
-      out += ",\"channel\":\"";
-      out += channel_name(c.channel);
-      out += "\",\"start\":\"";
-      append_time(out, c.start);
-      out += "\"}";
+      if (i > 0) out.put(',');
+      out.lit("{\"id\":");
+      out.json(ds_.id(c));
+      out.lit(",\"service\":");
+      out.json(ds_.service(c));
+      out.lit(",\"channel\":\"");
+      out.put(channel_name(c.channel));
+      out.lit("\",\"start\":\"");
+      out.time(c.start);
+      out.lit("\"}");
     }
-    out += "]}\n";
-  }
-
-  static void append_int(std::string& out, uint64_t v) {
-    char buf[24];
-    out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+    out.lit("]}\n");
   }
 
   const Dataset& ds_;

@@ -201,7 +201,7 @@ const char* date_text(int64_t days) {
 
 }  // namespace
 
-void append_time(std::string& out, Micros t) {
+size_t write_time(char* out, Micros t) {
   int64_t secs = t / kMicrosPerSecond;
   int64_t frac = t % kMicrosPerSecond;
   if (frac < 0) {
@@ -214,22 +214,24 @@ void append_time(std::string& out, Micros t) {
     sod += 86400;
     --days;
   }
-  auto it = std::back_inserter(out);
+  char* p = out;
   if (days >= 0 && days < kDateTableDays) {
     // Digits by hand: journeys and link write millions of these.
-    char b[19] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0'};
-    std::memcpy(b, date_text(days), 10);
-    const auto two = [&](int at, int64_t v) {
-      b[at] = static_cast<char>('0' + v / 10);
-      b[at + 1] = static_cast<char>('0' + v % 10);
+    std::memcpy(p, date_text(days), 10);
+    const auto two = [](char* at, int64_t v) {
+      at[0] = static_cast<char>('0' + v / 10);
+      at[1] = static_cast<char>('0' + v % 10);
     };
-    two(11, sod / 3600);
-    two(14, sod / 60 % 60);
-    two(17, sod % 60);
-    out.append(b, sizeof b);
+    p[10] = 'T';
+    two(p + 11, sod / 3600);
+    p[13] = ':';
+    two(p + 14, sod / 60 % 60);
+    p[16] = ':';
+    two(p + 17, sod % 60);
+    p += 19;
   } else {
     const CivilDate c = civil_from_days(days);
-    fmt::format_to(it, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.y, c.m, c.d, sod / 3600, sod / 60 % 60, sod % 60);
+    p = fmt::format_to(p, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.y, c.m, c.d, sod / 3600, sod / 60 % 60, sod % 60);
   }
   if (frac != 0) {
     int width = 6;
@@ -237,9 +239,15 @@ void append_time(std::string& out, Micros t) {
       frac /= 10;
       --width;
     }
-    fmt::format_to(it, ".{:0{}}", frac, width);
+    p = fmt::format_to(p, ".{:0{}}", frac, width);
   }
-  out.push_back('Z');
+  *p++ = 'Z';
+  return static_cast<size_t>(p - out);
+}
+
+void append_time(std::string& out, Micros t) {
+  char buf[kTimeTextMax];
+  out.append(buf, write_time(buf, t));
 }
 
 std::string format_time(Micros t) {

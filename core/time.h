@@ -48,6 +48,12 @@ bool parse_time(std::string_view s, Micros* out, std::string* err);
 // `YYYY-MM-DDTHH:MM:SSZ`, with `.f` (up to 6 digits, trailing zeros dropped)
 // only when the time is not a whole second.
 void append_time(std::string& out, Micros t);
+// The most bytes append_time writes (a year of 6 digits and a sign, a
+// fraction), with room to spare.
+constexpr size_t kTimeTextMax = 48;
+// append_time's text written at `out`, which has room for kTimeTextMax
+// bytes; returns its length.
+size_t write_time(char* out, Micros t);
 std::string format_time(Micros t);
 
 // A repeat window: a positive whole number followed by `d` or `h`, at most

@@ -1,6 +1,8 @@
 #include <boost/test/unit_test.hpp>
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "core/time.h"
 
 using namespace parcours;
@@ -114,6 +116,22 @@ BOOST_AUTO_TEST_CASE(every_month_ends_where_it_should) {
   }
   BOOST_TEST(days_in_month(2000, 2) == 29u);  // leap: divisible by 400
   BOOST_TEST(days_in_month(2100, 2) == 28u);  // not: by 100
+}
+
+// write_time writes at most kTimeTextMax bytes, whatever the time: the
+// extremes of Micros have years of six digits and a sign, and a fraction.
+BOOST_AUTO_TEST_CASE(extreme_times_fit_their_room) {
+  for (const Micros t : {std::numeric_limits<Micros>::max(), std::numeric_limits<Micros>::min(),
+                         std::numeric_limits<Micros>::min() + 1, Micros{-1}, Micros{0}, Micros{1}}) {
+    char buf[kTimeTextMax];
+    const size_t n = write_time(buf, t);
+    BOOST_TEST(n <= kTimeTextMax);
+    BOOST_TEST(std::string(buf, n) == format_time(t));
+    BOOST_TEST(buf[n - 1] == 'Z');
+  }
+  BOOST_TEST(format_time(-1) == "1969-12-31T23:59:59.999999Z");
+  BOOST_TEST(format_time(1) == "1970-01-01T00:00:00.000001Z");
+  BOOST_TEST(format_time(std::numeric_limits<Micros>::max()) == "294247-01-10T04:00:54.775807Z");
 }
 
 BOOST_AUTO_TEST_CASE(windows) {
