@@ -55,11 +55,7 @@ class TextBuf {
   void time(Micros t) { size_ += write_time(room(kTimeTextMax), t); }
   // As append_json_string: quoted, escaped where JSON asks.
   void json(std::string_view v) {
-    const bool plain = std::all_of(v.begin(), v.end(), [](char ch) {
-      const auto c = static_cast<unsigned char>(ch);
-      return c >= 0x20 && c != '"' && c != '\\';
-    });
-    if (!plain) {
+    if (!json_plain(v)) {
       std::string escaped;
       append_json_string(escaped, v);
       put(escaped);

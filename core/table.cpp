@@ -1,6 +1,8 @@
 #include "core/table.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -24,9 +26,38 @@ std::string format_ratio4(Ratio r) {
   return fmt::format("{}.{:04}", whole, frac);
 }
 
+bool json_plain(std::string_view s) {
+  // Whether any byte of x is under 0x20, or equal to a quote or a backslash:
+  // the classic tests for a byte under n and for a zero byte, exact as to
+  // whether there is one.
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  const auto zero_byte = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  const auto plain8 = [&](const char* at) {
+    uint64_t x;
+    std::memcpy(&x, at, 8);
+    return (((x - kOnes * 0x20) & ~x & kHighs) | zero_byte(x ^ (kOnes * '"')) | zero_byte(x ^ (kOnes * '\\'))) == 0;
+  };
+  const char* p = s.data();
+  size_t n = s.size();
+  if (n >= 8) {  // whole words, the last one overlapping the one before
+    for (; n > 8; p += 8, n -= 8)
+      if (!plain8(p)) return false;
+    return plain8(s.data() + s.size() - 8);
+  }
+  for (; n > 0; ++p, --n) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c < 0x20 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
-  // Most values (ids, services, times) need no escape: copy them whole.
+  if (json_plain(s)) {  // most values (ids, services, times): copied whole
+    out.append(s);
+    out.push_back('"');
+    return;
+  }
   size_t plain = 0;
   while (plain < s.size()) {
     const auto c = static_cast<unsigned char>(s[plain]);

@@ -36,6 +36,9 @@ struct Table {
 std::string format_ratio4(Ratio r);
 // A JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view s);
+// Whether s goes into JSON as it is, between quotes: no control character,
+// quote or backslash in it (8 bytes at a time).
+bool json_plain(std::string_view s);
 
 std::string render(const Table& t, Format f);
 

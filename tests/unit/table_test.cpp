@@ -39,4 +39,30 @@ BOOST_AUTO_TEST_CASE(empty_json_is_an_empty_array) {
   BOOST_TEST(render(t, Format::json) == "[]\n");
 }
 
+// json_plain reads 8 bytes at a time: every byte value, at every place of
+// strings of 1 to 19 bytes among plain ones (next to the bytes the tests
+// look for, and high ones), is judged as one at a time.
+BOOST_AUTO_TEST_CASE(json_plain_agrees_byte_by_byte) {
+  for (const char around : {'a', ' ', '!', '#', '[', ']', '\x7f', '\x80', '\xff'}) {
+    for (size_t size = 1; size <= 19; ++size) {
+      for (size_t at = 0; at < size; ++at) {
+        for (int b = 0; b < 256; ++b) {
+          std::string s(size, around);
+          s[at] = static_cast<char>(b);
+          const bool plain = b >= 0x20 && b != '"' && b != '\\';
+          BOOST_TEST_CONTEXT("around " << int(around) << " size " << size << " at " << at << " byte " << b) {
+            BOOST_REQUIRE(json_plain(s) == plain);
+          }
+        }
+      }
+    }
+  }
+  BOOST_TEST(json_plain(""));
+  BOOST_TEST(json_plain("\x7f\xff\x80 ~!#"));  // DEL and high bytes are plain
+  std::string out;
+  append_json_string(out, "P00184584");
+  append_json_string(out, "a\"b\\c\n\x01");
+  BOOST_TEST(out == "\"P00184584\"\"a\\\"b\\\\c\\n\\u0001\"");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
