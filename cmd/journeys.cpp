@@ -29,13 +29,8 @@ class TextBuf {
  public:
   void clear() { size_ = 0; }
   std::string_view view() const { return {data_.get(), size_}; }
-  // Room for n more bytes at the end; used(k) then counts the k written.
-  char* room(size_t n) {
-    if (capacity_ - size_ < n) grow(n);
-    return data_.get() + size_;
-  }
-  void used(size_t k) { size_ += k; }
   void put(std::string_view v) {
+    if (v.empty()) return;
     std::memcpy(room(v.size()), v.data(), v.size());
     size_ += v.size();
   }
@@ -63,12 +58,17 @@ class TextBuf {
     }
     char* at = room(v.size() + 2);
     at[0] = '"';
-    std::memcpy(at + 1, v.data(), v.size());
+    if (!v.empty()) std::memcpy(at + 1, v.data(), v.size());
     at[v.size() + 1] = '"';
     size_ += v.size() + 2;
   }
 
  private:
+  // Room for n more bytes at the end.
+  char* room(size_t n) {
+    if (capacity_ - size_ < n) grow(n);
+    return data_.get() + size_;
+  }
   void grow(size_t n) {
     const size_t capacity = std::max({capacity_ * 2, size_ + n, size_t{1} << 16});
     auto data = std::make_unique<char[]>(capacity);
