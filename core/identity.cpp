@@ -411,20 +411,19 @@ bool Linker::identifier_name(std::string_view kind, std::string_view raw, std::s
   return false;
 }
 
-uint32_t Linker::raw_phone_node(std::string_view kind, uint64_t hash) {
+uint32_t Linker::raw_phone_node(std::string_view kind, std::string_view raw, uint64_t hash) {
   bool added = false;
-  const uint32_t slot = hash != 0 ? raw_phones_.intern(name_, hash, &added) : raw_phones_.intern(name_, &added);
+  const uint32_t slot = hash != 0 ? raw_phones_.intern(raw, hash, &added) : raw_phones_.intern(raw, &added);
   if (!added) return raw_phone_node_[slot];
-  const std::string_view v = name_;  // make_node builds in scratch_, not name_
-  std::string e164;
-  const uint32_t n = phones_.normalise(v, &e164) ? make_node(kind, e164, DropReason::kNone)
-                                                 : make_node(kind, v, DropReason::kNotPhone);
+  std::string e164;  // make_node builds in scratch_, which raw is not
+  const uint32_t n = phones_.normalise(raw, &e164) ? make_node(kind, e164, DropReason::kNone)
+                                                   : make_node(kind, raw, DropReason::kNotPhone);
   raw_phone_node_.push_back(n);
   return n;
 }
 
 uint32_t Linker::identifier_node(std::string_view kind, std::string_view raw) {
-  if (identifier_name(kind, raw, &name_)) return raw_phone_node(kind, 0);
+  if (identifier_name(kind, raw, &name_)) return raw_phone_node(kind, name_, 0);
   return named_node(name_, DropReason::kNone, 0);
 }
 
@@ -468,23 +467,15 @@ uint32_t Linker::add(const RawContact& r) {
       ++p.entries;
     }
   }
-  // Each identifier's name as the parsing threads made it (name_id), or
-  // made here.
+  // Each identifier's name as the parsing threads made it, or made here.
   const bool named = r.id_names.size() == r.ids.size();
   for (size_t i = 0; i < r.ids.size(); ++i) {
-    IdName n;
-    if (named) {
-      n = r.id_names[i];
-    } else {
-      n.raw_phone = identifier_name(r.ids[i].first, r.ids[i].second, &name_);
-      n.name = name_;
-    }
+    const IdName n = named ? r.id_names[i] : name_id(r.ids[i].first, r.ids[i].second, &name_);
     if (n.raw_phone) {
       // A phone number to normalise: its node is made now, after the names
       // before it, so that nodes are numbered as they come.
       intern_pending();
-      if (named) name_.assign(n.name);
-      queue({}, 0, raw_phone_node(r.ids[i].first, n.hash));
+      queue({}, 0, raw_phone_node(r.ids[i].first, n.name, n.hash));
       ++pending_interned_;
     } else {
       queue(n.name, n.hash, kNone);

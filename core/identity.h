@@ -179,9 +179,9 @@ class Linker {
   uint32_t key_node(std::string_view key);
   // key_name of a known key into scratch_, noting a ':' in it (key_twin).
   const std::string& known_key_name(std::string_view key);
-  // The node of the phone number to normalise in name_ (identifier_name);
-  // `hash`: hash_bytes of it, or 0 when not known.
-  uint32_t raw_phone_node(std::string_view kind, uint64_t hash);
+  // The node of `raw`, a phone number to normalise as identifier_name left
+  // it; `hash`: hash_bytes of it, or 0 when not known.
+  uint32_t raw_phone_node(std::string_view kind, std::string_view raw, uint64_t hash);
   uint32_t make_node(std::string_view kind, std::string_view value, DropReason reason);
   uint32_t named_node(std::string_view name, DropReason reason, uint64_t hash);
   std::string normalise_as(std::string_view kind, std::string_view value) const;
