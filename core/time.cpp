@@ -25,15 +25,21 @@ namespace {
 // month's length without days_from_civil's arithmetic (3 dates a record).
 constexpr unsigned kMonthTableFirstYear = 1970, kMonthTableYears = 130;
 
-const int32_t* month_starts() {
-  static const std::vector<int32_t> table = [] {
+// Days from 1970-01-01 to y-m-d (m from 1 to 12) into *days, from the
+// table; false when y is outside it or d is not a day of that month.
+[[gnu::always_inline]] inline bool table_days(unsigned y, unsigned m, unsigned d, int64_t* days) {
+  static const std::vector<int32_t> month_starts = [] {
     std::vector<int32_t> t;
-    for (unsigned y = kMonthTableFirstYear; y < kMonthTableFirstYear + kMonthTableYears; ++y)
-      for (unsigned m = 1; m <= 12; ++m) t.push_back(static_cast<int32_t>(days_from_civil(y, m, 1)));
+    for (unsigned year = kMonthTableFirstYear; year < kMonthTableFirstYear + kMonthTableYears; ++year)
+      for (unsigned month = 1; month <= 12; ++month) t.push_back(static_cast<int32_t>(days_from_civil(year, month, 1)));
     t.push_back(static_cast<int32_t>(days_from_civil(kMonthTableFirstYear + kMonthTableYears, 1, 1)));
     return t;
   }();
-  return table.data();
+  if (y - kMonthTableFirstYear >= kMonthTableYears) return false;
+  const int32_t* first = month_starts.data() + (y - kMonthTableFirstYear) * 12 + (m - 1);
+  if (d < 1 || d > static_cast<unsigned>(first[1] - first[0])) return false;
+  *days = first[0] + static_cast<int64_t>(d) - 1;
+  return true;
 }
 
 // The two ASCII digits at p as a number; over 99 when either is not a
@@ -46,16 +52,9 @@ inline unsigned two_digits(const char* p) {
 
 // Parses the date part `YYYY-MM-DD` at the start of s.
 bool parse_date(std::string_view s, int64_t* days, std::string* err) {
-  unsigned y = 0, m = 0, d = 0;
-  bool ok = s.size() >= 10 && s[4] == '-' && s[7] == '-';
-  if (ok) {
-    const unsigned century = two_digits(&s[0]), year = two_digits(&s[2]);
-    m = two_digits(&s[5]);
-    d = two_digits(&s[8]);
-    ok = century <= 99 && year <= 99 && m <= 99 && d <= 99;
-    y = century * 100 + year;
-  }
-  if (!ok) {
+  unsigned y, m, d;
+  if (!read_digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !read_digits(s, 5, 2, &m) ||
+      s[7] != '-' || !read_digits(s, 8, 2, &d)) {
     *err = "expected a date YYYY-MM-DD";
     return false;
   }
@@ -63,13 +62,7 @@ bool parse_date(std::string_view s, int64_t* days, std::string* err) {
     *err = fmt::format("month {:02} does not exist", m);
     return false;
   }
-  if (y - kMonthTableFirstYear < kMonthTableYears) {
-    const int32_t* first = month_starts() + (y - kMonthTableFirstYear) * 12 + (m - 1);
-    if (d >= 1 && d <= static_cast<unsigned>(first[1] - first[0])) {
-      *days = first[0] + static_cast<int64_t>(d) - 1;
-      return true;
-    }
-  }
+  if (table_days(y, m, d, days)) return true;
   if (d < 1 || d > days_in_month(y, m)) {
     *err = fmt::format("day {:02} does not exist in {:04}-{:02}", d, y, m);
     return false;
@@ -88,13 +81,10 @@ bool parse_usual_time(std::string_view s, Micros* out) {
   const char* p = s.data();
   const unsigned century = two_digits(p), year = two_digits(p + 2), m = two_digits(p + 5), d = two_digits(p + 8),
                  hh = two_digits(p + 11), mm = two_digits(p + 14), ss = two_digits(p + 17);
-  const unsigned y = century * 100 + year;
-  if (century > 99 || year > 99 || m < 1 || m > 12 || d < 1 || hh > 23 || mm > 59 || ss > 60 ||
-      y - kMonthTableFirstYear >= kMonthTableYears)
+  int64_t days;
+  if (century > 99 || year > 99 || m < 1 || m > 12 || hh > 23 || mm > 59 || ss > 60 ||
+      !table_days(century * 100 + year, m, d, &days))
     return false;
-  const int32_t* first = month_starts() + (y - kMonthTableFirstYear) * 12 + (m - 1);
-  if (d > static_cast<unsigned>(first[1] - first[0])) return false;
-  const int64_t days = first[0] + static_cast<int64_t>(d) - 1;
   *out = (days * 86400 + hh * 3600 + mm * 60 + ss) * kMicrosPerSecond;
   return true;
 }
@@ -109,14 +99,9 @@ bool parse_time(std::string_view s, Micros* out, std::string* err) {
     *err += kForm;
     return false;
   }
-  unsigned hh = 100, mm = 100, ss = 100;
-  if (s.size() >= 19) {
-    hh = two_digits(&s[11]);
-    mm = two_digits(&s[14]);
-    ss = two_digits(&s[17]);
-  }
-  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || hh > 99 || s[13] != ':' || mm > 99 ||
-      s[16] != ':' || ss > 99) {
+  unsigned hh, mm, ss;
+  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !read_digits(s, 11, 2, &hh) ||
+      s[13] != ':' || !read_digits(s, 14, 2, &mm) || s[16] != ':' || !read_digits(s, 17, 2, &ss)) {
     *err = fmt::format("expected a time of day HH:MM:SS after the date{}", kForm);
     return false;
   }
@@ -177,22 +162,24 @@ namespace {
 // few and recur (365 of them take 4 KB).
 constexpr int64_t kDateTableDays = 47482;  // days_from_civil(2100, 1, 1)
 
+// v, from 0 to 99, as two digits at `at`.
+void put_two(char* at, int64_t v) {
+  at[0] = static_cast<char>('0' + v / 10);
+  at[1] = static_cast<char>('0' + v % 10);
+}
+
 const char* date_text(int64_t days) {
   static const std::vector<char> table = [] {
     std::vector<char> t(kDateTableDays * 10);
     for (int64_t d = 0; d < kDateTableDays; ++d) {
       const CivilDate c = civil_from_days(d);
       char* b = t.data() + d * 10;
-      const auto two = [](char* at, int64_t v) {
-        at[0] = static_cast<char>('0' + v / 10);
-        at[1] = static_cast<char>('0' + v % 10);
-      };
-      two(b, c.y / 100);
-      two(b + 2, c.y % 100);
+      put_two(b, c.y / 100);
+      put_two(b + 2, c.y % 100);
       b[4] = '-';
-      two(b + 5, c.m);
+      put_two(b + 5, c.m);
       b[7] = '-';
-      two(b + 8, c.d);
+      put_two(b + 8, c.d);
     }
     return t;
   }();
@@ -218,16 +205,12 @@ size_t write_time(char* out, Micros t) {
   if (days >= 0 && days < kDateTableDays) {
     // Digits by hand: journeys and link write millions of these.
     std::memcpy(p, date_text(days), 10);
-    const auto two = [](char* at, int64_t v) {
-      at[0] = static_cast<char>('0' + v / 10);
-      at[1] = static_cast<char>('0' + v % 10);
-    };
     p[10] = 'T';
-    two(p + 11, sod / 3600);
+    put_two(p + 11, sod / 3600);
     p[13] = ':';
-    two(p + 14, sod / 60 % 60);
+    put_two(p + 14, sod / 60 % 60);
     p[16] = ':';
-    two(p + 17, sod % 60);
+    put_two(p + 17, sod % 60);
     p += 19;
   } else {
     const CivilDate c = civil_from_days(days);
