@@ -106,7 +106,9 @@ class JourneyWriter {
       lines_before[k / kPieceCustomers + 1] += line;
     }
     for (size_t piece = 1; piece <= pieces; ++piece) lines_before[piece] += lines_before[piece - 1];
+    // On one thread each piece is made when its turn to be written comes.
     const int threads = std::max(1, ds_.threads);
+    const std::launch launch = threads == 1 ? std::launch::deferred : std::launch::async;
     std::deque<Pending> pending;
     const auto take = [&] {
       Pending next = std::move(pending.front());
@@ -119,15 +121,9 @@ class JourneyWriter {
       std::unique_ptr<Block> b = take_spare();
       const size_t first = piece * kPieceCustomers, last = std::min(customers, first + kPieceCustomers);
       const int64_t number = lines_before[piece];
-      if (threads == 1) {
-        make_lines(*b, first, last, number);
-        out.write(b->text.view());
-        recycle(std::move(b));
-        continue;
-      }
       while (pending.size() >= static_cast<size_t>(threads)) take();
       Block* raw = b.get();
-      pending.push_back({std::move(b), std::async(std::launch::async, [this, raw, first, last, number] {
+      pending.push_back({std::move(b), std::async(launch, [this, raw, first, last, number] {
                            make_lines(*raw, first, last, number);
                          })});
     }
