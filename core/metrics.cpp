@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/parallel.h"
+
 namespace parcours {
 
 void Counts::add(const Counts& o) {
@@ -20,6 +22,15 @@ void Counts::add(const Counts& o) {
   cohort += o.cohort;
   resolved += o.resolved;
   breadth += o.breadth;
+}
+
+void ServiceStats::add(const ServiceStats& o) {
+  n.add(o.n);
+  for (size_t k = 0; k < transitions.size(); ++k) transitions[k] += o.transitions[k];
+  for (size_t k = 0; k < kChannelCount; ++k) {
+    inbound_by_channel[k] += o.inbound_by_channel[k];
+    repeats_by_channel[k] += o.repeats_by_channel[k];
+  }
 }
 
 Summary compute_stats(const Dataset& ds, const Params& p) {
@@ -41,40 +52,65 @@ Summary compute_stats(const Dataset& ds, const Params& p) {
     }
   }
 
+  // The episodes of ranges of customers, each range on a thread with counts
+  // of its own, added up after: sums, the same whatever the cut.
   const std::vector<uint32_t> order = scan_order(ds, p);
-  int64_t customers_overall = 0;
-  uint32_t current = kNone;
-  std::vector<uint32_t> counted;  // services that already counted the current customer
-  for_each_episode(ds, p, order, [&](const Episode& e) {
-    ServiceStats& s = by_id[e.service];
-    Counts& n = s.n;
-    const int64_t size = static_cast<int64_t>(e.contacts.size());
-    n.contacts += size;
-    n.inbound += size;
-    n.identified += size;
-    ++n.episodes;
-    n.switches += e.switches;
-    n.breadth += e.breadth();
-    n.cohort += e.cohort;
-    n.resolved += e.resolved;
-    ++s.inbound_by_channel[static_cast<size_t>(ds.contacts[e.contacts[0]].channel)];
-    for (size_t k = 1; k < e.contacts.size(); ++k) {
-      const auto from = static_cast<size_t>(ds.contacts[e.contacts[k - 1]].channel);
-      const auto to = static_cast<size_t>(ds.contacts[e.contacts[k]].channel);
-      ++s.transitions[from * kChannelCount + to];
-      ++s.inbound_by_channel[to];
-      ++s.repeats_by_channel[to];
-    }
-    if (e.customer != current) {
-      current = e.customer;
-      counted.clear();
-      ++customers_overall;
-    }
-    if (std::find(counted.begin(), counted.end(), e.service) == counted.end()) {
-      counted.push_back(e.service);
-      ++n.customers;
-    }
+  const size_t parts = parallel_parts(order.size(), ds.threads);
+  std::vector<size_t> cut(parts + 1, order.size());
+  cut[0] = 0;
+  const auto customer_at = [&](size_t i) { return ds.contacts[order[i]].customer; };
+  for (size_t k = 1; k < parts; ++k) {
+    size_t c = std::max(cut[k - 1], order.size() * k / parts);
+    while (c > 0 && c < order.size() && customer_at(c) == customer_at(c - 1)) ++c;
+    cut[k] = c;
+  }
+  struct Part {
+    std::vector<ServiceStats> by_id;
+    int64_t customers = 0;
+  };
+  std::vector<Part> part(parts);
+  for_parts(parts, parts, [&](size_t k, size_t, size_t) {
+    Part& mine = part[k];
+    mine.by_id.resize(nsvc);
+    uint32_t current = kNone;
+    std::vector<uint32_t> counted;  // services that already counted the current customer
+    const std::span<const uint32_t> range = std::span<const uint32_t>(order).subspan(cut[k], cut[k + 1] - cut[k]);
+    for_each_episode(ds, p, range, [&](const Episode& e) {
+      ServiceStats& s = mine.by_id[e.service];
+      Counts& n = s.n;
+      const int64_t size = static_cast<int64_t>(e.contacts.size());
+      n.contacts += size;
+      n.inbound += size;
+      n.identified += size;
+      ++n.episodes;
+      n.switches += e.switches;
+      n.breadth += e.breadth();
+      n.cohort += e.cohort;
+      n.resolved += e.resolved;
+      ++s.inbound_by_channel[static_cast<size_t>(ds.contacts[e.contacts[0]].channel)];
+      for (size_t i = 1; i < e.contacts.size(); ++i) {
+        const auto from = static_cast<size_t>(ds.contacts[e.contacts[i - 1]].channel);
+        const auto to = static_cast<size_t>(ds.contacts[e.contacts[i]].channel);
+        ++s.transitions[from * kChannelCount + to];
+        ++s.inbound_by_channel[to];
+        ++s.repeats_by_channel[to];
+      }
+      if (e.customer != current) {
+        current = e.customer;
+        counted.clear();
+        ++mine.customers;
+      }
+      if (std::find(counted.begin(), counted.end(), e.service) == counted.end()) {
+        counted.push_back(e.service);
+        ++n.customers;
+      }
+    });
   });
+  int64_t customers_overall = 0;
+  for (const Part& mine : part) {
+    for (uint32_t id = 0; id < nsvc; ++id) by_id[id].add(mine.by_id[id]);
+    customers_overall += mine.customers;
+  }
 
   // A service gets a row when some contact has it. Services seen only on a
   // dropped duplicate or a merged leg have none; with --any-service a service
@@ -95,12 +131,7 @@ Summary compute_stats(const Dataset& ds, const Params& p) {
     ServiceStats& s = by_id[id];
     if (!present[id]) continue;
     s.service = std::string(ds.services.view(id));
-    all.n.add(s.n);
-    for (size_t k = 0; k < all.transitions.size(); ++k) all.transitions[k] += s.transitions[k];
-    for (size_t k = 0; k < kChannelCount; ++k) {
-      all.inbound_by_channel[k] += s.inbound_by_channel[k];
-      all.repeats_by_channel[k] += s.repeats_by_channel[k];
-    }
+    all.add(s);
     out.rows.push_back(std::move(s));
   }
   all.n.customers = customers_overall;

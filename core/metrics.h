@@ -60,6 +60,7 @@ struct ServiceStats {
   std::array<int64_t, kChannelCount * kChannelCount> transitions{};  // [from * 10 + to]
   std::array<int64_t, kChannelCount> inbound_by_channel{};  // inbound contacts, identified or not
   std::array<int64_t, kChannelCount> repeats_by_channel{};  // repeats, by the repeat's own channel
+  void add(const ServiceStats& o);  // every count but the name
   std::optional<int64_t> cost(const CostTable& c) const { return cost_of(inbound_by_channel, c); }
   std::optional<int64_t> repeat_cost(const CostTable& c) const { return cost_of(repeats_by_channel, c); }
   Ratio repeat_rate() const { return {n.repeats(), n.identified}; }

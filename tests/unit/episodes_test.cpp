@@ -194,4 +194,54 @@ BOOST_AUTO_TEST_CASE(empty_input) {
   BOOST_TEST(!s.rows[0].fcr_rate().defined());
 }
 
+// Enough contacts for the episodes to be counted in ranges of customers,
+// one a thread, cut where a customer's contacts end: every count of every
+// row, and the customers overall, the same whatever the threads.
+BOOST_AUTO_TEST_CASE(stats_the_same_on_any_threads) {
+  const char* channels[] = {"phone", "email", "chat", "web", "counter"};
+  const char* outcomes[] = {"resolved", "unresolved", "abandoned"};
+  std::string ndjson;
+  uint64_t x = 12345;
+  const auto next = [&](uint64_t n) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return (x >> 33) % n;
+  };
+  for (int i = 0; i < 90000; ++i) {
+    // About 9000 customers of 10 contacts on average, spread over the log.
+    const uint64_t customer = next(9000), day = 1 + next(28), hour = next(24), minute = next(60);
+    char start[32];
+    std::snprintf(start, sizeof start, "2026-02-%02dT%02d:%02d:00Z", static_cast<int>(day), static_cast<int>(hour),
+                  static_cast<int>(minute));
+    ndjson += R"({"id":")" + std::to_string(i) + R"(","channel":")" + channels[next(5)] + R"(","start":")" + start +
+              R"(","service":"s)" + std::to_string(next(4)) + R"(","outcome":")" + outcomes[next(3)] +
+              R"(","ids":{"client":")" + std::to_string(customer) + "\"}" +
+              (next(10) == 0 ? R"(,"direction":"out")" : "") + "}\n";
+  }
+  const auto text = [](const Summary& s) {
+    std::string out;
+    for (const ServiceStats& r : s.rows) {
+      out += r.service;
+      for (const int64_t v : {r.n.contacts, r.n.inbound, r.n.unidentified, r.n.customers, r.n.episodes,
+                              r.n.identified, r.n.switches, r.n.cohort, r.n.resolved, r.n.breadth})
+        out += " " + std::to_string(v);
+      for (const int64_t v : r.transitions) out += " " + std::to_string(v);
+      for (const int64_t v : r.inbound_by_channel) out += " " + std::to_string(v);
+      for (const int64_t v : r.repeats_by_channel) out += " " + std::to_string(v);
+      out += "\n";
+    }
+    return out;
+  };
+  std::string one;
+  for (const int threads : {1, 2, 3, 8}) {
+    Dataset ds;
+    ds.threads = threads;
+    BOOST_REQUIRE(test::load(ndjson, &ds).empty());
+    BOOST_REQUIRE(scan_order(ds, Params{}).size() > kParallelSortMin);
+    const std::string got = text(compute_stats(ds, Params{}));
+    if (threads == 1) one = got;
+    else BOOST_TEST(got == one, threads << " threads");
+  }
+  BOOST_TEST(one.find("(all) ") == one.rfind('\n', one.size() - 2) + 1);  // the last row
+}
+
 BOOST_AUTO_TEST_SUITE_END()
