@@ -63,12 +63,11 @@ struct Batch {
   int64_t bytes = 0;         // input consumed once this batch is handed out
 
   struct LineRef {
-    int64_t number;
-    uint32_t offset, size;
+    uint32_t offset, size;  // in text, without the line end
     bool cut;
   };
-  std::vector<char> text;    // the lines back to back, each followed by '\n'
-  std::vector<LineRef> lines;
+  ByteBuffer text;  // whole lines back to back, each ended by '\n' (BlockReader)
+  std::vector<LineRef> lines;  // made by parse_batch; line i is the file's line first_line + i
 
   enum Kind : uint8_t { kBlank, kRecord, kRejected };
   struct Outcome {
@@ -117,7 +116,7 @@ class Source {
           b->bytes = bytes_;
           return true;
         }
-        reader_ = std::make_unique<LineReader>();
+        reader_ = std::make_unique<BlockReader>();
         std::string err;
         if (!reader_->open(paths_[file_], &err)) {
           reader_.reset();
@@ -129,15 +128,9 @@ class Source {
         }
       }
       b->file = file_;
-      Line line;
-      while (b->text.size() < batch_bytes_ && reader_->next(&line)) {
-        b->lines.push_back({line.number, static_cast<uint32_t>(b->text.size()),
-                            static_cast<uint32_t>(line.text.size()), line.cut});
-        b->text.insert(b->text.end(), line.text.begin(), line.text.end());
-        b->text.push_back('\n');
-      }
+      reader_->read(&b->text, batch_bytes_);
       b->bytes = bytes_ + reader_->bytes();
-      if (b->text.size() >= batch_bytes_) return true;
+      if (!reader_->ended()) return true;
       // The input ended (or failed): this batch closes it.
       b->file_done = true;
       b->error = reader_->error();
@@ -151,15 +144,31 @@ class Source {
  private:
   const std::vector<std::string>& paths_;
   const size_t batch_bytes_;
-  std::unique_ptr<LineReader> reader_;
+  std::unique_ptr<BlockReader> reader_;
   size_t file_ = 0;
   int64_t seq_ = 0;
   int64_t bytes_ = 0;  // of the inputs already closed
   bool ended_ = false;
 };
 
+// Cuts b's text into lines (as LineReader would: a '\r' before the line
+// end is not part of the line), and parses them.
+void cut_lines(Batch* b) {
+  const char* const first = b->text.data();
+  const char* const last = first + b->text.size();
+  for (const char* at = first; at < last;) {
+    const auto* nl = static_cast<const char*>(std::memchr(at, '\n', static_cast<size_t>(last - at)));
+    auto size = static_cast<size_t>(nl - at);
+    const bool cut = size >= LineReader::kBlock;
+    if (!cut && size > 0 && at[size - 1] == '\r') --size;
+    b->lines.push_back({static_cast<uint32_t>(at - first), static_cast<uint32_t>(size), cut});
+    at = nl + 1;
+  }
+}
+
 void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
-  b->text.insert(b->text.end(), simdjson::SIMDJSON_PADDING, '\0');
+  std::memset(b->text.room(0), 0, simdjson::SIMDJSON_PADDING);
+  cut_lines(b);
   std::vector<FieldError> errors;
   std::string name_buf;
   for (const Batch::LineRef& l : b->lines) {
@@ -218,8 +227,11 @@ void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
 // (step 0; step 1 at half): the time of about two cache misses each.
 constexpr uint32_t kAhead = 32;
 
-// Hands out one parsed batch; false when the sink asked to stop.
-bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec) {
+// Hands out one parsed batch; false when the sink asked to stop. *lines:
+// the lines of its file handed out before it.
+bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec, int64_t* lines) {
+  const int64_t first_line = *lines + 1;
+  *lines = b.file_done || b.open_failed ? 0 : *lines + static_cast<int64_t>(b.lines.size());
   if (b.open_failed) {
     sink.open_failed(b.file, b.error);
   } else {
@@ -227,7 +239,7 @@ bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec) {
       const Batch::Outcome o = b.outcomes[i];
       if (o.kind == Batch::kBlank) continue;
       if (o.kind == Batch::kRejected) {
-        if (!sink.rejected(b.file, b.lines[i].number, b.errors[o.index])) return false;
+        if (!sink.rejected(b.file, first_line + static_cast<int64_t>(i), b.errors[o.index])) return false;
         continue;
       }
       if (sink.ahead) {
@@ -237,7 +249,7 @@ bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec) {
       *rec = b.records[o.index];
       const auto [first, end] = b.id_ranges[o.index];
       rec->ids.assign(b.ids.begin() + first, b.ids.begin() + end);
-      if (!sink.record(b.file, b.lines[i].number, *rec)) return false;
+      if (!sink.record(b.file, first_line + static_cast<int64_t>(i), *rec)) return false;
     }
     if (b.file_done) sink.file_done(b.file, b.error);
   }
@@ -249,9 +261,10 @@ bool read_serial(Source& source, const RecordSink& sink) {
   Batch b;
   RecordParser parser(RecordParser::Mode::kFirstError);
   RawContact rec;
+  int64_t lines = 0;
   while (source.fill(&b)) {
     parse_batch(&b, &parser, &rec);
-    if (!deliver(b, sink, &rec)) return false;
+    if (!deliver(b, sink, &rec, &lines)) return false;
     if (b.last) break;
   }
   return true;
@@ -343,6 +356,7 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
   bool complete = true;
   RecordParser parser(RecordParser::Mode::kFirstError);
   RawContact rec;
+  int64_t lines = 0;
   for (int64_t next = 0;; ++next) {
     Batch* b = nullptr;
     while (b == nullptr) {
@@ -362,7 +376,7 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
       if (mine != nullptr) cut_and_parse(mine, &parser, &rec);
     }
     if (b == nullptr) break;  // a worker failed: its exception follows
-    const bool more = deliver(*b, sink, &rec);
+    const bool more = deliver(*b, sink, &rec, &lines);
     const bool last = b->last;
     {
       std::lock_guard lock(mu);

@@ -1,10 +1,11 @@
 // Reading canonical records from many inputs, parsed in parallel, handed out
 // in input order.
 //
-// Worker threads take turns at the inputs: each cuts the next run of whole
-// lines (about kBatchBytes) with LineReader, copies it into a batch it owns,
-// and parses it there with its own RecordParser, keeping what the records'
-// strings point at in the batch. The calling thread takes the batches back in
+// Worker threads take turns at the inputs: each reads the next run of whole
+// lines (about kBatchBytes) straight into a batch it owns (BlockReader),
+// then, the input free for the next, cuts it into lines and parses them
+// there with its own RecordParser, keeping what the records' strings point
+// at in the batch. The calling thread takes the batches back in
 // the order they were cut and hands out every line's outcome (and, when the
 // next batch is not ready, cuts and parses one itself rather than wait), so
 // whatever the number of threads the caller sees the same records, errors

@@ -66,6 +66,29 @@ BOOST_AUTO_TEST_CASE(a_full_record_parses) {
   BOOST_TEST(r.conversation == "c1");
 }
 
+// Strings and keys are unescaped, blanks around them never part of them.
+BOOST_AUTO_TEST_CASE(strings_with_and_without_escapes) {
+  RecordParser p(RecordParser::Mode::kAllErrors);
+  RawContact r;
+  std::vector<FieldError> errs;
+  std::string line = R"({ "\u0069d" : "a\"b\\" , "channel":"web" ,"start" :"2026-03-01T09:00:00Z",)"
+                     R"("s\u0065rvice":"permis" , "customer" : "A\u0042" ,"agent":"",)"
+                     R"( "ids" : { "em\u0061il" : "x@y.ca" , "client":"c\/1", "phone" :"+14185550100" } })";
+  line.reserve(line.size() + 64);
+  BOOST_TEST(p.parse(line, &r, &errs));
+  BOOST_TEST(errs.empty());
+  BOOST_TEST(r.id == "a\"b\\");
+  BOOST_TEST(r.service == "permis");
+  BOOST_TEST(r.customer == "AB");
+  BOOST_TEST(r.agent == "");
+  BOOST_TEST(r.ids.size() == 3u);
+  BOOST_TEST((r.ids[0] == std::pair<std::string_view, std::string_view>("email", "x@y.ca")));
+  BOOST_TEST((r.ids[1] == std::pair<std::string_view, std::string_view>("client", "c/1")));
+  BOOST_TEST((r.ids[2] == std::pair<std::string_view, std::string_view>("phone", "+14185550100")));
+  // A key of a known field's name written with an escape is that field.
+  BOOST_TEST(has(problems(rec(R"(,"\u0069d":"2")")), "id", "twice"));
+}
+
 BOOST_AUTO_TEST_CASE(required_fields) {
   auto e = problems(R"({"channel":"web"})");
   BOOST_TEST(has(e, "id", "missing"));
