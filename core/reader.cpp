@@ -14,6 +14,7 @@
 #include "core/identity.h"
 #include "core/input.h"
 #include "core/parallel.h"
+#include "core/prefetch.h"
 
 namespace parcours {
 
@@ -243,6 +244,10 @@ bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec, int64_t* l
         continue;
       }
       if (sink.ahead) {
+        if (o.index + kAhead + 16 < b.records.size()) {
+          const auto* p = reinterpret_cast<const char*>(&b.records[o.index + kAhead + 16]);
+          for (size_t at = 0; at < sizeof(RawContact); at += 64) prefetch(p + at);
+        }
         if (o.index + kAhead < b.records.size()) sink.ahead(b.records[o.index + kAhead], 0);
         if (o.index + kAhead / 2 < b.records.size()) sink.ahead(b.records[o.index + kAhead / 2], 1);
       }
