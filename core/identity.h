@@ -107,7 +107,7 @@ class Linker {
   void reserve(size_t records);
 
   // No record will be added (nor a crosswalk or blocklist loaded): frees the
-  // tables that find a name's node (about 20 bytes a distinct identifier),
+  // tables that find a name's node (12 to 18 bytes a distinct identifier),
   // before the arrays of linking are made. resolve() seals first; adding a
   // record, a crosswalk or a blocklist after either throws std::logic_error.
   void seal();

@@ -56,12 +56,12 @@ uint64_t hash_bytes(std::string_view s) {
   return mix(h, k0);
 }
 
-Interner::Interner(Index index) : slots_(64, Slot{0, kNone}), mask_(63), indexed_(index == Index::as_added) {}
+Interner::Interner(Index index) : slots_(64, Slot{0, kNone}), slot_count_(64), indexed_(index == Index::as_added) {}
 
 void Interner::seal() {
   index();
   release(slots_);
-  mask_ = 0;
+  slot_count_ = 0;
 }
 
 void Interner::index() {
@@ -83,7 +83,7 @@ void Interner::index() {
 uint32_t Interner::find(std::string_view s) const {
   if (sealed()) throw std::logic_error("Interner::find after seal");
   const uint32_t tag = tag_of(s);
-  for (uint64_t i = home(tag);; i = (i + 1) & mask_) {
+  for (uint64_t i = home(tag);; i = next(i)) {
     const Slot& slot = slots_[i];
     if (slot.place == kNone) return kNone;
     if (slot.tag == tag) {
@@ -97,7 +97,7 @@ uint32_t Interner::intern(std::string_view s, uint64_t hash, bool* added) {
   if (sealed()) throw std::logic_error("Interner::intern after seal");
   const auto tag = static_cast<uint32_t>(hash >> 32);
   uint64_t i = home(tag);
-  for (;; i = (i + 1) & mask_) {
+  for (;; i = next(i)) {
     const Slot& slot = slots_[i];
     if (slot.place == kNone) break;
     if (slot.tag == tag) {
@@ -115,8 +115,9 @@ uint32_t Interner::intern(std::string_view s, uint64_t hash, bool* added) {
   ++size_;
   slots_[i] = Slot{tag, place};
   if (added != nullptr) *added = true;
-  // Keep the load under 1/2: probes stay short.
-  if (static_cast<uint64_t>(size()) * 2 > mask_) grow();
+  // Keep the load under 2/3: probes stay short (about 5 slots for a string
+  // not there, 2 for one there), and a probe of 8 slots reads one line.
+  if (static_cast<uint64_t>(size()) * 3 > slot_count_ * 2) grow();
   return id;
 }
 
@@ -152,13 +153,15 @@ uint32_t Interner::append(std::string_view s, uint32_t id) {
 }
 
 void Interner::grow() {
-  decltype(slots_) old(slots_.size() * 2, Slot{0, kNone});
+  const uint64_t count = std::min(slot_count_ + slot_count_ / 2, uint64_t{1} << 32);
+  decltype(slots_) old(count, Slot{0, kNone});
   old.swap(slots_);
-  mask_ = slots_.size() - 1;
+  slot_count_ = count;
+  // Homes rise with the tags, so the slots are written nearly in order.
   for (const Slot& slot : old) {
     if (slot.place == kNone) continue;
     uint64_t i = home(slot.tag);
-    while (slots_[i].place != kNone) i = (i + 1) & mask_;
+    while (slots_[i].place != kNone) i = next(i);
     slots_[i] = slot;
   }
 }
