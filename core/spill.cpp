@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -82,18 +83,29 @@ void* allocate_in_file(size_t bytes) {
   return p;
 }
 
-// Blocks of 2 MiB or more are aligned to 2 MiB and marked for transparent
-// huge pages (core/huge.h).
+// Blocks of 2 MiB or more are mapped on their own, aligned to 2 MiB and
+// marked for transparent huge pages (core/huge.h), and unmapped when freed:
+// what the process holds is what its arrays hold, whatever the order in
+// which they come and go (glibc would keep some freed blocks for later,
+// by rules that move with the sizes freed before).
+size_t huge_size(size_t bytes) { return (bytes + kHuge - 1) / kHuge * kHuge; }
+
 void* allocate_in_memory(size_t bytes) {
   if (bytes < kHuge) {
     if (void* p = std::malloc(bytes)) return p;
     throw std::bad_alloc();
   }
-  const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-  void* p = std::aligned_alloc(kHuge, rounded);
-  if (p == nullptr) throw std::bad_alloc();
+  const size_t size = huge_size(bytes);
+  void* const m = mmap(nullptr, size + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) throw std::bad_alloc();
+  const auto at = reinterpret_cast<uintptr_t>(m);
+  const uintptr_t aligned = (at + kHuge - 1) / kHuge * kHuge;
+  if (aligned > at) munmap(m, aligned - at);
+  if (const size_t tail = at + size + kHuge - (aligned + size); tail > 0)
+    munmap(reinterpret_cast<void*>(aligned + size), tail);
+  void* const p = reinterpret_cast<void*>(aligned);
 #ifdef MADV_HUGEPAGE
-  madvise(p, rounded, MADV_HUGEPAGE);
+  madvise(p, size, MADV_HUGEPAGE);
 #endif
   return p;
 }
@@ -123,7 +135,8 @@ void deallocate(void* p, size_t bytes) {
       return;
     }
   }
-  std::free(p);
+  if (bytes < kHuge) std::free(p);
+  else munmap(p, huge_size(bytes));
   s.charged.fetch_sub(bytes, std::memory_order_relaxed);
 }
 
