@@ -1,9 +1,7 @@
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -11,23 +9,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include "core/input.h"
+#include "tests/unit/temp_file.h"
 
 using namespace parcours;
+using parcours::test::TempFile;
 
 namespace {
-
-struct TempFile {
-  std::string path;
-  explicit TempFile(const std::string& text) {
-    char name[] = "/tmp/parcours-input-XXXXXX";
-    const int fd = mkstemp(name);
-    BOOST_REQUIRE(fd >= 0);
-    ::close(fd);
-    path = name;
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  ~TempFile() { std::remove(path.c_str()); }
-};
 
 // The lines LineReader hands out, as "text|cut" each, and the bytes it read.
 std::vector<std::string> by_lines(const std::string& path, int64_t* bytes) {

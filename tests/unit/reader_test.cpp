@@ -15,24 +15,12 @@
 
 #include "core/identity.h"
 #include "core/reader.h"
+#include "tests/unit/temp_file.h"
 
 using namespace parcours;
+using parcours::test::TempFile;
 
 namespace {
-
-// A temporary file holding `text`, removed at the end of the test.
-struct TempFile {
-  std::string path;
-  explicit TempFile(const std::string& text) {
-    char name[] = "/tmp/parcours-reader-XXXXXX";
-    const int fd = mkstemp(name);
-    BOOST_REQUIRE(fd >= 0);
-    ::close(fd);
-    path = name;
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  ~TempFile() { std::remove(path.c_str()); }
-};
 
 // Everything the sink sees, one line per event, in order.
 std::string transcript(const std::vector<std::string>& paths, int threads, size_t batch, int64_t stop_after = 0) {
