@@ -117,7 +117,7 @@ uint32_t Interner::intern(std::string_view s, uint64_t hash, bool* added) {
   if (added != nullptr) *added = true;
   // Keep the load under 2/3: probes stay short (about 5 slots for a string
   // not there, 2 for one there), and a probe of 8 slots reads one line.
-  if (static_cast<uint64_t>(size()) * 3 > slot_count_ * 2) grow();
+  if (static_cast<uint64_t>(size()) * 3 > slot_count_ * 2 && slot_count_ < kMaxSlots) grow();
   return id;
 }
 
@@ -153,7 +153,7 @@ uint32_t Interner::append(std::string_view s, uint32_t id) {
 }
 
 void Interner::grow() {
-  const uint64_t count = std::min(slot_count_ + slot_count_ / 2, uint64_t{1} << 32);
+  const uint64_t count = std::min(slot_count_ + slot_count_ / 2, kMaxSlots);
   decltype(slots_) old(count, Slot{0, kNone});
   old.swap(slots_);
   slot_count_ = count;

@@ -97,9 +97,10 @@ class Interner {
   // table, so that a table of any size works. It grows by half, not by
   // doubling: 6.6M names take 12.3M slots (94 MiB), where doubling gave
   // 2^24 (128 MiB), and 9.7M names 18.4M slots (140 MiB) instead of 2^25
-  // (256 MiB); 2^32 slots at most, which 2^32 - 1 ids never fill. The tag then still
-  // tells apart all but 2^-(32 - log2 slots) of the strings that meet in a
-  // probe sequence.
+  // (256 MiB). It stops growing at 2^32 slots, which 2^32 - 1 ids never
+  // fill. The tag still tells apart all but 2^-(32 - log2 slots) of the
+  // strings that meet in a probe sequence.
+  static constexpr uint64_t kMaxSlots = uint64_t{1} << 32;
   static uint32_t tag_of(std::string_view s) { return static_cast<uint32_t>(hash_bytes(s) >> 32); }
   uint64_t home(uint32_t tag) const { return uint64_t{tag} * slot_count_ >> 32; }
   uint64_t next(uint64_t i) const { return i + 1 == slot_count_ ? 0 : i + 1; }
