@@ -219,14 +219,18 @@ BOOST_AUTO_TEST_CASE(stats_the_same_on_any_threads) {
   }
   const auto text = [](const Summary& s) {
     std::string out;
+    const auto put = [&](int64_t v) {
+      out += ' ';
+      out += std::to_string(v);
+    };
     for (const ServiceStats& r : s.rows) {
       out += r.service;
       for (const int64_t v : {r.n.contacts, r.n.inbound, r.n.unidentified, r.n.customers, r.n.episodes,
                               r.n.identified, r.n.switches, r.n.cohort, r.n.resolved, r.n.breadth})
-        out += " " + std::to_string(v);
-      for (const int64_t v : r.transitions) out += " " + std::to_string(v);
-      for (const int64_t v : r.inbound_by_channel) out += " " + std::to_string(v);
-      for (const int64_t v : r.repeats_by_channel) out += " " + std::to_string(v);
+        put(v);
+      for (const int64_t v : r.transitions) put(v);
+      for (const int64_t v : r.inbound_by_channel) put(v);
+      for (const int64_t v : r.repeats_by_channel) put(v);
       out += "\n";
     }
     return out;
