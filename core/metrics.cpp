@@ -56,14 +56,9 @@ Summary compute_stats(const Dataset& ds, const Params& p) {
   // of its own, added up after: sums, the same whatever the cut.
   const std::vector<uint32_t> order = scan_order(ds, p);
   const size_t parts = parallel_parts(order.size(), ds.threads);
-  std::vector<size_t> cut(parts + 1, order.size());
-  cut[0] = 0;
-  const auto customer_at = [&](size_t i) { return ds.contacts[order[i]].customer; };
-  for (size_t k = 1; k < parts; ++k) {
-    size_t c = std::max(cut[k - 1], order.size() * k / parts);
-    while (c > 0 && c < order.size() && customer_at(c) == customer_at(c - 1)) ++c;
-    cut[k] = c;
-  }
+  const std::vector<size_t> cut = cut_between_runs(order.size(), parts, [&](size_t a, size_t b) {
+    return ds.contacts[order[a]].customer == ds.contacts[order[b]].customer;
+  });
   struct Part {
     std::vector<ServiceStats> by_id;
     int64_t customers = 0;

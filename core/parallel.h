@@ -112,6 +112,21 @@ void for_parts(size_t n, size_t parts, F&& f) {
   helpers.join();
 }
 
+// Cuts [0, n) into `parts` ranges of about equal size, each cut moved up
+// past neighbours that same(i - 1, i) says belong together, so that no run
+// of them is split: range k is [cut[k], cut[k + 1]) (some may be empty).
+template <typename Same>
+std::vector<size_t> cut_between_runs(size_t n, size_t parts, Same&& same) {
+  std::vector<size_t> cut(parts + 1, n);
+  cut[0] = 0;
+  for (size_t k = 1; k < parts; ++k) {
+    size_t c = std::max(cut[k - 1], n * k / parts);
+    while (c > 0 && c < n && same(c - 1, c)) ++c;
+    cut[k] = c;
+  }
+  return cut;
+}
+
 // Calls f(begin, end) on up to `threads` threads for ranges that together
 // cover [0, n) once, and returns when all are done. f must not depend on
 // the order of the ranges.
@@ -219,14 +234,11 @@ void sort_runs(const View& view, Chunk* first, Chunk* last, size_t depth) {
 template <typename View>
 void sort_chunks(const View& view, Chunk* first, Chunk* last, size_t depth, int threads) {
   parallel_sort(first, last, [](const Chunk& a, const Chunk& b) { return a < b; }, threads);
-  const size_t parts = parallel_parts(static_cast<size_t>(last - first), threads);
-  std::vector<Chunk*> cut(parts + 1, last);
-  for (size_t k = 0; k < parts; ++k) {
-    Chunk* c = first + (last - first) * static_cast<std::ptrdiff_t>(k) / static_cast<std::ptrdiff_t>(parts);
-    while (c != first && c != last && c->same_bytes(c[-1])) ++c;
-    cut[k] = std::max(c, k == 0 ? first : cut[k - 1]);
-  }
-  for_parts(parts, parts, [&](size_t k, size_t, size_t) { sort_runs(view, cut[k], cut[k + 1], depth); });
+  const auto n = static_cast<size_t>(last - first);
+  const size_t parts = parallel_parts(n, threads);
+  const std::vector<size_t> cut =
+      cut_between_runs(n, parts, [first](size_t a, size_t b) { return first[b].same_bytes(first[a]); });
+  for_parts(parts, parts, [&](size_t k, size_t, size_t) { sort_runs(view, first + cut[k], first + cut[k + 1], depth); });
 }
 
 }  // namespace detail

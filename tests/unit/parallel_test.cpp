@@ -205,3 +205,30 @@ BOOST_AUTO_TEST_CASE(thread_group_passes_exceptions_on) {
     BOOST_TEST(parts == 3);
   }
 }
+
+// The cuts cover [0, n) in order, never split a run of equal neighbours,
+// and fall where asked when nothing holds them back; a run longer than a
+// part leaves the parts after it empty rather than cutting it.
+BOOST_AUTO_TEST_CASE(cut_between_runs_keeps_runs_whole) {
+  std::mt19937 rng(7);
+  for (const size_t parts : {size_t{1}, size_t{2}, size_t{3}, size_t{8}}) {
+    for (const size_t n : {size_t{0}, size_t{1}, size_t{5}, size_t{1000}}) {
+      std::vector<int> v(n);
+      int key = 0;
+      for (size_t i = 0; i < n; ++i) v[i] = rng() % 4 == 0 ? ++key : key;
+      const std::vector<size_t> cut = cut_between_runs(n, parts, [&](size_t a, size_t b) { return v[a] == v[b]; });
+      BOOST_TEST_CONTEXT("n " << n << ", parts " << parts) {
+        BOOST_REQUIRE(cut.size() == parts + 1);
+        BOOST_TEST(cut.front() == 0u);
+        BOOST_TEST(cut.back() == n);
+        for (size_t k = 1; k <= parts; ++k) {
+          BOOST_TEST(cut[k - 1] <= cut[k]);
+          if (cut[k] > 0 && cut[k] < n) BOOST_TEST(v[cut[k] - 1] != v[cut[k]]);
+        }
+      }
+    }
+  }
+  // All distinct: the even cuts. All one run: one part holds everything.
+  BOOST_TEST((cut_between_runs(9, 3, [](size_t, size_t) { return false; }) == std::vector<size_t>{0, 3, 6, 9}));
+  BOOST_TEST((cut_between_runs(9, 3, [](size_t, size_t) { return true; }) == std::vector<size_t>{0, 9, 9, 9}));
+}
