@@ -376,12 +376,12 @@ void write_journeys(Dataset& dataset, const Params& p, bool text, bool keys, Out
   const Dataset& ds = dataset;
   // The two directions are put in order at once: most of the time of each
   // is a pass over the contacts on one thread.
-  std::vector<uint32_t> in_ends, out_ends;
-  const auto order = [&](Direction d, std::vector<uint32_t>* ends) { return scan_order(ds, p, &ranks, d, ends); };
-  std::future<std::vector<uint32_t>> outbound_later =
+  BigVector<uint32_t> in_ends, out_ends;
+  const auto order = [&](Direction d, BigVector<uint32_t>* ends) { return scan_order(ds, p, &ranks, d, ends); };
+  std::future<BigVector<uint32_t>> outbound_later =
       std::async(ds.threads > 1 ? std::launch::async : std::launch::deferred, order, Direction::out, &out_ends);
-  const std::vector<uint32_t> inbound = order(Direction::in, &in_ends);
-  const std::vector<uint32_t> outbound = outbound_later.get();
+  const BigVector<uint32_t> inbound = order(Direction::in, &in_ends);
+  const BigVector<uint32_t> outbound = outbound_later.get();
   JourneyWriter(ds, p, ranks, text, keys, inbound, in_ends, outbound, out_ends).write(out);
 }
 

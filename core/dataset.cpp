@@ -276,7 +276,7 @@ std::string_view CustomerKeys::view(uint32_t id) const {
   return std::string_view(arenas_[k]).substr(begin, ends_[id] - begin);
 }
 
-std::vector<uint32_t> CustomerKeys::ranks_in_byte_order() const {
+BigVector<uint32_t> CustomerKeys::ranks_in_byte_order() const {
   if (linker_->hashes_keys())
     return parcours::ranks_in_byte_order(size(), [this](uint32_t i) { return view(i); }, threads_);
   return parcours::ranks_in_byte_order(

@@ -80,14 +80,14 @@ class CustomerKeys {
   std::string_view view(uint32_t id) const;
   // The rank of each customer's key in byte order. Keys that are not hashed
   // are read where they lie in the linker's names, and not written out.
-  std::vector<uint32_t> ranks_in_byte_order() const;
+  BigVector<uint32_t> ranks_in_byte_order() const;
 
  private:
   friend class Dataset;
   void write() const;
   const Linker* linker_ = nullptr;
   int threads_ = 1;
-  std::vector<uint32_t> labels_;  // customer -> its linker node
+  BigVector<uint32_t> labels_;  // customer -> its linker node
   mutable std::once_flag written_;
   // The keys are written by up to threads_ threads, each a range of
   // customers into an arena of its own: part k holds customers from

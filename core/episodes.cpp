@@ -26,26 +26,26 @@ Ranks::Ranks(const Dataset& ds)
 // cache twice a contact (journeys' inbound order at 10M records: 0.57 to
 // 0.60 s, then 0.46 to 0.49 s). Counting on two threads, each range of
 // contacts with counts of its own, took longer.
-std::vector<uint32_t> scan_order(const Dataset& ds, const Params& p, const Ranks* ranks, Direction direction,
-                                 std::vector<uint32_t>* ends_out) {
+BigVector<uint32_t> scan_order(const Dataset& ds, const Params& p, const Ranks* ranks, Direction direction,
+                               BigVector<uint32_t>* ends_out) {
   const bool by_service = direction == Direction::in && !p.any_service;
   const auto& cs = ds.contacts;
   const auto counts = [&](const Contact& c) { return c.customer != kNone && c.direction == direction; };
   const uint32_t nc = ds.customers.size();
   // next[c]: how many contacts customer c has, then where its next one goes.
-  std::vector<uint32_t> next(nc, 0);
+  BigVector<uint32_t> next(nc, 0);
   for (const Contact& c : cs)
     if (counts(c)) ++next[c.customer];
   // ends[k]: where the contacts of the k-th customer in scan order end (and
   // the next one's begin).
-  std::vector<uint32_t> ends(nc);
+  BigVector<uint32_t> ends(nc);
   uint32_t placed = 0;
   for (uint32_t k = 0; k < nc; ++k) {
     uint32_t& at = next[ranks != nullptr ? ranks->customer_at[k] : k];
     placed += std::exchange(at, placed);
     ends[k] = placed;
   }
-  std::vector<uint32_t> order(placed);
+  BigVector<uint32_t> order(placed);
   for (uint32_t i = 0; i < cs.size(); ++i)
     if (counts(cs[i])) order[next[cs[i].customer]++] = i;
   release(next);

@@ -43,8 +43,8 @@ struct Episode {
 
 // Byte order of customer keys and service names, as journeys prints them.
 struct Ranks {
-  std::vector<uint32_t> customer, service;  // rank of each interned id
-  std::vector<uint32_t> customer_at;        // the customer of each rank
+  BigVector<uint32_t> customer, service;  // rank of each interned id
+  BigVector<uint32_t> customer_at;        // the customer of each rank
   explicit Ranks(const Dataset& ds);
 };
 
@@ -54,8 +54,8 @@ struct Ranks {
 // the counts do not depend on it, so stats skips that cost. `ends`, when
 // given, gets where the contacts of the k-th customer in that order end
 // (and the next one's begin), one entry per customer.
-std::vector<uint32_t> scan_order(const Dataset& ds, const Params& p, const Ranks* ranks = nullptr,
-                                 Direction direction = Direction::in, std::vector<uint32_t>* ends = nullptr);
+BigVector<uint32_t> scan_order(const Dataset& ds, const Params& p, const Ranks* ranks = nullptr,
+                               Direction direction = Direction::in, BigVector<uint32_t>* ends = nullptr);
 
 // Calls f(const Episode&) for each episode, in scan order: of all of it, or
 // of a part that begins and ends between two customers.

@@ -1,9 +1,14 @@
-// An allocator for the large arrays that are read at random (hash table
-// slots, string offsets): blocks of 2 MiB or more are aligned to 2 MiB and
-// marked for transparent huge pages, so that a random access costs one TLB
-// entry per 2 MiB instead of per 4 KiB. Where the kernel gives no huge
-// pages, it is std::allocator with an alignment. Every array it gives is
-// charged to the memory budget, and the spillable ones may go to a file
+// An allocator for the large arrays: blocks of 2 MiB or more are aligned to
+// 2 MiB and marked for transparent huge pages, so that a random access
+// costs one TLB entry per 2 MiB instead of per 4 KiB, and a first write one
+// page fault per 2 MiB instead of per 4 KiB. The faults are what made every
+// array of a record, a customer or a node use it, not only those read at
+// random (hash table slots, string offsets): a fault costs some
+// microseconds, most of them in the kernel's entry and exit, and a fresh
+// array of 85 MB (the sort keys of 3.5M customers) took 0.24 s to zero in
+// 4 KiB pages where it takes 6 ms in 2 MiB ones. Where the kernel gives no
+// huge pages, it is std::allocator with an alignment. Every array it gives
+// is charged to the memory budget, and the spillable ones may go to a file
 // beyond it (core/spill.h).
 #pragma once
 

@@ -610,7 +610,7 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts) {
   // Fanout: distinct known keys per identifier. Most identifiers meet one
   // key or none, so only the others are sorted.
   {
-    std::vector<uint32_t> first(n_nodes, kNone);
+    BigVector<uint32_t> first(n_nodes, kNone);
     std::vector<std::pair<uint32_t, uint32_t>> more;
     auto see = [&](uint32_t id, uint32_t key) {
       if (!usable(id) || kind_[id] == 0) return;
@@ -668,7 +668,7 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts) {
 
   // Components holding two or more known keys.
   BigVector<uint32_t> key_at(n_nodes, kNone);
-  std::vector<uint8_t> conflicted(n_nodes, 0);
+  BigVector<uint8_t> conflicted(n_nodes, 0);
   bool any_conflict = false;
   for (uint32_t n = 0; n < n_nodes; ++n) {
     if (kind_[n] != 0) continue;
@@ -685,7 +685,7 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts) {
     for (uint32_t n = 0; n < n_nodes; ++n)
       if (usable(n) && conflicted[find(n)]) members.push_back(n);
     std::sort(members.begin(), members.end(), [&](uint32_t a, uint32_t b) { return less(a, b); });
-    std::vector<uint32_t> pos(n_nodes, kNone);
+    BigVector<uint32_t> pos(n_nodes, kNone);
     for (uint32_t i = 0; i < members.size(); ++i) pos[members[i]] = i;
 
     // Each contact is a star from its smallest node.

@@ -54,7 +54,7 @@ Summary compute_stats(const Dataset& ds, const Params& p) {
 
   // The episodes of ranges of customers, each range on a thread with counts
   // of its own, added up after: sums, the same whatever the cut.
-  const std::vector<uint32_t> order = scan_order(ds, p);
+  const BigVector<uint32_t> order = scan_order(ds, p);
   const size_t parts = parallel_parts(order.size(), ds.threads);
   const std::vector<size_t> cut = cut_between_runs(order.size(), parts, [&](size_t a, size_t b) {
     return ds.contacts[order[a]].customer == ds.contacts[order[b]].customer;

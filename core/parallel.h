@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/huge.h"
+
 namespace parcours {
 
 // Threads that are joined however the scope that started them is left, and
@@ -145,9 +147,9 @@ void parallel_for(size_t n, int threads, F&& f) {
 // called for the strings 16 (step 0) and 8 (step 1) ahead of the one read
 // next, to fetch them meanwhile.
 template <typename View, typename Warm>
-std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads, Warm warm);
+BigVector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads, Warm warm);
 template <typename View>
-std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads) {
+BigVector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads) {
   return ranks_in_byte_order(n, view, threads, [](uint32_t, int) {});
 }
 
@@ -244,8 +246,8 @@ void sort_chunks(const View& view, Chunk* first, Chunk* last, size_t depth, int 
 }  // namespace detail
 
 template <typename View, typename Warm>
-std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads, Warm warm) {
-  std::vector<detail::Chunk> keys(n);
+BigVector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads, Warm warm) {
+  BigVector<detail::Chunk> keys(n);
   parallel_for(n, threads, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       if (i + 16 < end) warm(static_cast<uint32_t>(i + 16), 0);
@@ -254,7 +256,7 @@ std::vector<uint32_t> ranks_in_byte_order(uint32_t n, View view, int threads, Wa
     }
   });
   detail::sort_chunks(view, keys.data(), keys.data() + n, 0, threads);
-  std::vector<uint32_t> rank(n);
+  BigVector<uint32_t> rank(n);
   for (uint32_t r = 0; r < n; ++r) rank[keys[r].id] = r;
   return rank;
 }

@@ -155,7 +155,8 @@ BOOST_AUTO_TEST_CASE(customer_ranks_follow_the_bytes_of_their_keys) {
       if (hashed) ds.linker.set_hash_key("key");
       add_each(in, &ds);
       BOOST_REQUIRE(ds.customers.size() == std::size(in));
-      std::vector<uint32_t> by(ds.customers.size()), want(by.size());
+      std::vector<uint32_t> by(ds.customers.size());
+      BigVector<uint32_t> want(by.size());
       for (uint32_t k = 0; k < by.size(); ++k) by[k] = k;
       std::sort(by.begin(), by.end(), [&](uint32_t a, uint32_t b) { return ds.customers.view(a) < ds.customers.view(b); });
       for (uint32_t r = 0; r < by.size(); ++r) want[by[r]] = r;
@@ -193,7 +194,7 @@ BOOST_AUTO_TEST_CASE(many_customers_same_keys_on_any_threads) {
               "}\n";
   }
   std::vector<std::string> keys1;
-  std::vector<uint32_t> ranks1;
+  BigVector<uint32_t> ranks1;
   for (const int threads : {1, 3}) {
     Dataset ds;
     ds.threads = threads;

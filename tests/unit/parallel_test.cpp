@@ -102,7 +102,8 @@ BOOST_AUTO_TEST_CASE(ranks_in_byte_order_match_string_order) {
       }
       if (seen.insert(v).second) s.push_back(v);
     }
-    std::vector<uint32_t> want(n), by(n);
+    BigVector<uint32_t> want(n);
+    std::vector<uint32_t> by(n);
     for (uint32_t i = 0; i < n; ++i) by[i] = i;
     std::sort(by.begin(), by.end(), [&](uint32_t a, uint32_t b) { return s[a] < s[b]; });
     for (uint32_t r = 0; r < n; ++r) want[by[r]] = r;
@@ -156,7 +157,8 @@ BOOST_AUTO_TEST_CASE(ranks_in_byte_order_with_one_long_run_of_ties) {
     if (seen.insert(v).second) s.push_back(v);
   }
   const auto n = static_cast<uint32_t>(s.size());
-  std::vector<uint32_t> want(n), by(n);
+  BigVector<uint32_t> want(n);
+  std::vector<uint32_t> by(n);
   for (uint32_t i = 0; i < n; ++i) by[i] = i;
   std::sort(by.begin(), by.end(), [&](uint32_t a, uint32_t b) { return s[a] < s[b]; });
   for (uint32_t r = 0; r < n; ++r) want[by[r]] = r;
