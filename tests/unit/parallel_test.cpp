@@ -83,6 +83,26 @@ BOOST_AUTO_TEST_CASE(parallel_sort_moves_half_the_range_aside) {
   }
 }
 
+// merge_halves gives std::inplace_merge's result, ties included (the first
+// half's first), whichever half is empty, shorter, or all below the other.
+BOOST_AUTO_TEST_CASE(merge_halves_matches_inplace_merge) {
+  using E = std::pair<uint32_t, uint32_t>;  // key, where it came from
+  const auto less = [](const E& a, const E& b) { return a.first < b.first; };
+  std::mt19937 rng(5);
+  for (const size_t left : {size_t{0}, size_t{1}, size_t{9}, size_t{1000}})
+    for (const size_t right : {size_t{0}, size_t{1}, size_t{9}, size_t{1000}})
+      for (const uint32_t spread : {1u, 20u, 100000u}) {
+        std::vector<E> v;
+        for (uint32_t i = 0; i < left + right; ++i) v.emplace_back(rng() % spread + (i < left ? 0 : spread / 2), i);
+        std::sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(left), less);
+        std::sort(v.begin() + static_cast<std::ptrdiff_t>(left), v.end(), less);
+        std::vector<E> want = v, got = v;
+        std::inplace_merge(want.begin(), want.begin() + static_cast<std::ptrdiff_t>(left), want.end(), less);
+        merge_halves(got.begin(), got.begin() + static_cast<std::ptrdiff_t>(left), got.end(), less);
+        BOOST_TEST((got == want), "left " << left << ", right " << right << ", spread " << spread);
+      }
+}
+
 // Ranks in byte order equal those of std::sort on the strings, for strings
 // that share long prefixes, are prefixes of each other, hold zero bytes or
 // bytes above 0x7f, on one thread and on several over a range long enough
