@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <new>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -44,6 +45,55 @@ struct HugePageAllocator {
   }
   template <typename U>
   bool operator==(const HugePageAllocator<U, Spillable>&) const { return true; }
+};
+
+// An array of n trivially copyable T, charged to the budget as the arrays
+// of HugePageAllocator are, that grows in place (spill::reallocate): past
+// 2 MiB its pages are moved by the kernel, not copied, and only the added
+// ones are new (zeroed by the kernel as they are first written: a cost of
+// every page a run takes, not small on some machines).
+template <typename T>
+class GrowArray {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  GrowArray() = default;
+  explicit GrowArray(size_t n) : data_(n == 0 ? nullptr : static_cast<T*>(spill::allocate(n * sizeof(T), false))), size_(n) {}
+  GrowArray(GrowArray&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
+  GrowArray& operator=(GrowArray&& o) noexcept {
+    if (this != &o) {
+      free();
+      data_ = std::exchange(o.data_, nullptr);
+      size_ = std::exchange(o.size_, 0);
+    }
+    return *this;
+  }
+  GrowArray(const GrowArray&) = delete;
+  GrowArray& operator=(const GrowArray&) = delete;
+  ~GrowArray() { free(); }
+
+  // To n elements (n >= size()): the first size() keep their values, the
+  // others are unwritten.
+  void grow(size_t n) {
+    if (n <= size_) return;
+    data_ = static_cast<T*>(data_ == nullptr ? spill::allocate(n * sizeof(T), false)
+                                             : spill::reallocate(data_, size_ * sizeof(T), n * sizeof(T)));
+    size_ = n;
+  }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  void free() {
+    if (data_ != nullptr) spill::deallocate(data_, size_ * sizeof(T));
+    data_ = nullptr;
+    size_ = 0;
+  }
+  T* data_ = nullptr;
+  size_t size_ = 0;
 };
 
 // The arrays of a run's records and tables.

@@ -56,11 +56,13 @@ uint64_t hash_bytes(std::string_view s) {
   return mix(h, k0);
 }
 
-Interner::Interner(Index index) : slots_(64, Slot{0, kNone}), slot_count_(64), indexed_(index == Index::as_added) {}
+Interner::Interner(Index index) : slots_(64), slot_count_(64), indexed_(index == Index::as_added) {
+  std::fill(slots_.data(), slots_.data() + slot_count_, Slot{0, kNone});
+}
 
 void Interner::seal() {
   index();
-  release(slots_);
+  slots_ = GrowArray<Slot>();
   slot_count_ = 0;
 }
 
@@ -152,17 +154,41 @@ uint32_t Interner::append(std::string_view s, uint32_t id) {
   return place;
 }
 
+// The table grows in place (GrowArray): only the added slots are new
+// memory, where a new table of all the slots cost its pages again at every
+// growth (twice the last table's in all, the kernel zeroing each) and held
+// both tables at once. The strings are then placed in the larger table
+// from the last slot down. A slot is either empty, or holds a string
+// placed already (`placed`), or one not yet: a string being placed probes
+// from its home past the placed ones, and takes the first slot that is
+// empty or holds one not yet placed, which is then placed in turn. So no
+// probe sequence of a placed string ever crosses a string not yet placed,
+// and taking one out of its slot breaks none: once all are placed, the
+// table is as if they had been added to it one by one. Homes only rise
+// with the table (tag * slots), so going down, the slots above are all
+// done: a string seldom meets one not yet placed, and the slots are read
+// and written nearly in order, from the top down.
 void Interner::grow() {
-  const uint64_t count = std::min(slot_count_ + slot_count_ / 2, kMaxSlots);
-  decltype(slots_) old(count, Slot{0, kNone});
-  old.swap(slots_);
+  const uint64_t old_count = slot_count_;
+  const uint64_t count = std::min(old_count + old_count / 2, kMaxSlots);
+  slots_.grow(count);
+  std::fill(slots_.data() + old_count, slots_.data() + count, Slot{0, kNone});
   slot_count_ = count;
-  // Homes rise with the tags, so the slots are written nearly in order.
-  for (const Slot& slot : old) {
-    if (slot.place == kNone) continue;
-    uint64_t i = home(slot.tag);
-    while (slots_[i].place != kNone) i = next(i);
-    slots_[i] = slot;
+  std::vector<uint64_t> placed((count + 63) / 64, 0);
+  const auto is_placed = [&](uint64_t i) { return (placed[i / 64] >> (i % 64) & 1) != 0; };
+  for (uint64_t p = old_count; p-- > 0;) {
+    if (slots_[p].place == kNone || is_placed(p)) continue;
+    Slot carry = slots_[p];
+    slots_[p].place = kNone;
+    for (;;) {
+      uint64_t i = home(carry.tag);
+      while (slots_[i].place != kNone && is_placed(i)) i = next(i);
+      const Slot there = slots_[i];
+      slots_[i] = carry;
+      placed[i / 64] |= uint64_t{1} << (i % 64);
+      if (there.place == kNone) break;
+      carry = there;
+    }
   }
 }
 

@@ -108,7 +108,7 @@ class Interner {
   void grow();
   std::vector<BigVector<char>> blocks_;  // each filled up to its capacity, never reallocated
   BigVector<uint32_t> where_;            // id -> place, once indexed_
-  BigVector<Slot> slots_;
+  GrowArray<Slot> slots_;
   uint64_t slot_count_ = 0;  // 0 once sealed
   uint32_t size_ = 0;
   bool indexed_;

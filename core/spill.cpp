@@ -124,6 +124,31 @@ void* allocate(size_t bytes, bool spillable) {
   return p;
 }
 
+void* reallocate(void* p, size_t bytes, size_t new_bytes) {
+  State& s = state();
+  void* q = nullptr;
+  if (new_bytes < kHuge) {
+    q = std::realloc(p, new_bytes);
+    if (q == nullptr) throw std::bad_alloc();
+  } else if (bytes < kHuge) {
+    q = allocate_in_memory(new_bytes);
+    std::memcpy(q, p, bytes);
+    std::free(p);
+  } else if (huge_size(new_bytes) == huge_size(bytes)) {
+    q = p;
+  } else {
+    // The new mapping is made first, aligned and marked as allocate()
+    // makes it, and the old pages moved over its beginning.
+    q = allocate_in_memory(new_bytes);
+    if (mremap(p, huge_size(bytes), huge_size(new_bytes), MREMAP_MAYMOVE | MREMAP_FIXED, q) == MAP_FAILED) {
+      std::memcpy(q, p, bytes);
+      munmap(p, huge_size(bytes));
+    }
+  }
+  s.charged.fetch_add(new_bytes - bytes, std::memory_order_relaxed);
+  return q;
+}
+
 void deallocate(void* p, size_t bytes) {
   State& s = state();
   if (s.any_file.load(std::memory_order_relaxed)) {

@@ -54,6 +54,12 @@ bool in_file(const void* p);
 // The allocator's two halves: `spillable` arrays may go to a file.
 void* allocate(size_t bytes, bool spillable);
 void deallocate(void* p, size_t bytes);
+// Grows an array allocated not spillable from `bytes` to `new_bytes`,
+// keeping its first `bytes`; the bytes after them are unwritten. In a
+// mapping of its own (2 MiB or more) its pages are moved to a larger one by
+// the kernel (mremap), not copied: only the added pages are new. Returns
+// where the array now is.
+void* reallocate(void* p, size_t bytes, size_t new_bytes);
 
 // "4G", "512M", "1.5G", "100K", "2T" or a number of bytes; units are powers
 // of 1024. False when `text` is none of these, or 0.

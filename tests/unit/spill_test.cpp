@@ -127,6 +127,35 @@ BOOST_AUTO_TEST_CASE(spillable_arrays_past_the_budget_go_to_a_file) {
   BOOST_TEST(small[999] == 7u);
 }
 
+// A GrowArray keeps what it holds as it grows: within malloc's sizes, from
+// them to a mapping of its own (2 MiB and more), from mapping to larger
+// mapping (pages moved, not copied), and within one mapping's rounding; the
+// charged total follows its size, and is given back when it goes.
+BOOST_AUTO_TEST_CASE(grow_arrays_keep_their_contents_and_charge) {
+  const uint64_t before = parcours::spill::charged();
+  {
+    GrowArray<uint64_t> a(1000);
+    for (uint64_t i = 0; i < a.size(); ++i) a[i] = i * 7 + 1;
+    for (const size_t n : {size_t{3000}, size_t{400000}, size_t{400001}, size_t{1500000}, size_t{6000000}}) {
+      const size_t had = a.size();
+      a.grow(n);
+      BOOST_REQUIRE(a.size() == n);
+      BOOST_TEST(parcours::spill::charged() == before + n * 8);
+      bool kept = true;
+      for (uint64_t i = 0; i < had; ++i) kept = kept && a[i] == i * 7 + 1;
+      BOOST_TEST(kept, "grown from " << had << " to " << n);
+      for (uint64_t i = had; i < n; ++i) a[i] = i * 7 + 1;
+    }
+    a.grow(10);  // never shrinks
+    BOOST_TEST(a.size() == 6000000u);
+    GrowArray<uint64_t> b = std::move(a);
+    BOOST_TEST(a.size() == 0u);
+    BOOST_TEST(b[5999999] == 5999999u * 7 + 1);
+    BOOST_TEST(parcours::spill::charged() == before + 6000000u * 8);
+  }
+  BOOST_TEST(parcours::spill::charged() == before);
+}
+
 // Contacts in a spill file are grouped by customer, unidentified last, a
 // few customers at a time; every count and the scan order stay the same.
 BOOST_AUTO_TEST_CASE(spilled_contacts_are_grouped_by_customer_and_count_the_same) {
