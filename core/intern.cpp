@@ -171,10 +171,11 @@ uint32_t Interner::append(std::string_view s, uint32_t id) {
 void Interner::grow() {
   const uint64_t old_count = slot_count_;
   const uint64_t count = std::min(old_count + old_count / 2, kMaxSlots);
+  // Both allocations first: out of memory, the table stays as it was.
+  std::vector<uint64_t> placed((count + 63) / 64, 0);
   slots_.grow(count);
   std::fill(slots_.data() + old_count, slots_.data() + count, Slot{0, kNone});
   slot_count_ = count;
-  std::vector<uint64_t> placed((count + 63) / 64, 0);
   const auto is_placed = [&](uint64_t i) { return (placed[i / 64] >> (i % 64) & 1) != 0; };
   for (uint64_t p = old_count; p-- > 0;) {
     if (slots_[p].place == kNone || is_placed(p)) continue;
