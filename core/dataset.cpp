@@ -445,7 +445,7 @@ void Dataset::group_by_customer(std::span<const uint32_t> place) {
     return c.customer == kNone ? slots - 1 : place.empty() ? c.customer : place[c.customer];
   };
   // begin[k]: where slot k's contacts go.
-  std::vector<uint32_t> begin(size_t{slots} + 1, 0);
+  BigVector<uint32_t> begin(size_t{slots} + 1, 0);
   for (const Contact& c : contacts) ++begin[slot(c) + 1];
   for (size_t k = 1; k < begin.size(); ++k) begin[k] += begin[k - 1];
   // Ranges of slots, each taking at most `window` contacts (or one slot).
@@ -465,8 +465,9 @@ void Dataset::group_by_customer(std::span<const uint32_t> place) {
   for (size_t r = 0; r < at.size(); ++r) at[r] = begin[range_first[r]];
   for (const Contact& c : contacts) grouped[at[range_of(slot(c))]++] = c;
   release(contacts);
-  // Each range alone: copied out, then placed by slot, in reading order.
-  std::vector<Contact> part;
+  // Each range alone: copied out (charged to the budget, as the window
+  // was cut from it), then placed by slot, in reading order.
+  BigVector<Contact> part;
   for (size_t r = 0; r + 1 < range_first.size(); ++r) {
     const uint32_t first = begin[range_first[r]], last = begin[range_first[r + 1]];
     part.assign(grouped.begin() + static_cast<ptrdiff_t>(first), grouped.begin() + static_cast<ptrdiff_t>(last));
