@@ -177,9 +177,9 @@ BOOST_AUTO_TEST_CASE(reader_workers_parse_ahead) {
   constexpr size_t kBatch = 64 << 10;
   // Alone, the calling thread holds one batch (its reader keeps only the
   // unfinished line after it), and the pipe one more (2 x 64 KiB); with
-  // two workers, three batches more are read (5 x 64 KiB, but for the
-  // unfinished lines).
-  constexpr size_t kAhead = 4 * kBatch;
+  // two workers, the pool's four other batches are read (6 x 64 KiB, but
+  // for the unfinished lines; 5 x 64 KiB with one batch fewer).
+  constexpr size_t kAhead = 5 * kBatch + kBatch / 2;
   BOOST_REQUIRE(text.size() > 2 * kAhead);
   std::atomic<size_t> written{0};
   std::thread writer([&] {
