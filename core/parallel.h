@@ -240,10 +240,10 @@ void sort_chunks(const View& view, Chunk* first, Chunk* last, size_t depth, int 
 // records, 1.0M of the 3.55M customers' keys tie in their first 16 bytes).
 template <typename View, typename Warm>
 void sort_runs(const View& view, Chunk* first, Chunk* last, size_t depth, const Warm& warm) {
-  const auto run_end = [&](const Chunk* run) {
-    const Chunk* end = run + 1;
+  const auto run_end = [&](Chunk* run) {
+    Chunk* end = run + 1;
     while (end != last && end->same_bytes(*run)) ++end;
-    return const_cast<Chunk*>(end);
+    return end;
   };
   Chunk* ahead[2] = {first, first};  // where to look for the next run to warm, by step
   const auto warm_next_run = [&](int step) {
