@@ -288,13 +288,12 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
   bool exhausted = false;  // the source has handed out its last batch
   bool failed = false;     // a worker threw (std::bad_alloc)
   // One batch for each worker, one for the calling thread to parse, and
-  // two parsed and waiting to be handed out. With one waiting, a worker
-  // that finished its batch while the calling thread parsed one often
-  // found none free and waited (stats at 10M: the worker busy 80% of
-  // reading, the calling thread all of it): 6.07 to 6.45 s with two
-  // against 6.14 to 7.49 s, four rounds; three gave 5.68 to 6.00 s
-  // against 6.00 to 7.14 s, and no more than two in the same rounds, for
-  // 6 MB more at 1M.
+  // two parsed and waiting to be handed out. With only one waiting, a
+  // worker that finished its batch while the calling thread parsed one
+  // often found none free and waited: at 10M records the worker was busy
+  // 80% of reading, the calling thread all of it. stats at 10M took 6.07
+  // to 6.45 s with two waiting, against 6.14 to 7.49 s with one. Three
+  // waiting were no faster than two, and each batch more costs some 6 MB.
   for (int i = 0; i < workers + 3; ++i) free.push_back(pool.emplace_back(std::make_unique<Batch>()).get());
 
   // Cuts and parses the next batch into b (taken from `free`); false when
