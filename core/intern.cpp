@@ -61,9 +61,10 @@ Interner::Interner(Index index) : slots_(64), slot_count_(64), indexed_(index ==
 }
 
 void Interner::seal() {
-  index();
+  // The table goes first: the index does not read it.
   slots_ = GrowArray<Slot>();
   slot_count_ = 0;
+  index();
 }
 
 void Interner::index() {
