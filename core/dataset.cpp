@@ -323,6 +323,9 @@ uint32_t Dataset::customer_of_node(uint32_t node) {
   return c;
 }
 
+// Contacts labelled at once (Linker::customer_nodes).
+constexpr size_t kLabelBatch = 4096;
+
 void Dataset::finish() {
   customers.threads_ = threads;
   // Nothing is added from now on: the lookup tables go before the arrays
@@ -403,7 +406,15 @@ void Dataset::finish() {
   // order of first appearance on one.
   parallel_for(contacts.size(), threads, [&](size_t begin, size_t end) {
     Linker::NodeCursor at;
-    for (size_t i = begin; i < end; ++i) contacts[i].customer = linker.customer_node(contacts[i].id, &at);
+    std::vector<uint32_t> recs, nodes;
+    for (size_t first = begin; first < end; first += kLabelBatch) {
+      const size_t last = std::min(end, first + kLabelBatch);
+      recs.clear();
+      for (size_t i = first; i < last; ++i) recs.push_back(contacts[i].id);
+      nodes.resize(recs.size());
+      linker.customer_nodes(recs, nodes.data(), &at);
+      for (size_t i = first; i < last; ++i) contacts[i].customer = nodes[i - first];
+    }
   });
   customer_of_label_.assign(linker.node_count(), kNone);
   for (size_t i = 0; i < contacts.size(); ++i) {
@@ -415,7 +426,13 @@ void Dataset::finish() {
     record_customers.resize(linker.records());
     parallel_for(record_customers.size(), threads, [&](size_t begin, size_t end) {
       Linker::NodeCursor at;
-      for (size_t r = begin; r < end; ++r) record_customers[r] = linker.customer_node(static_cast<uint32_t>(r), &at);
+      std::vector<uint32_t> recs;
+      for (size_t first = begin; first < end; first += kLabelBatch) {
+        const size_t last = std::min(end, first + kLabelBatch);
+        recs.resize(last - first);
+        std::iota(recs.begin(), recs.end(), static_cast<uint32_t>(first));
+        linker.customer_nodes(recs, record_customers.data() + first, &at);
+      }
     });
     for (uint32_t& c : record_customers) c = customer_of_node(c);
   }

@@ -774,8 +774,32 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts) {
   label_ = std::move(parent_);
 }
 
-uint32_t Linker::customer_node(uint32_t rec, NodeCursor* at) const {
-  const std::span<const uint32_t> ns = nodes_of(rec, at);
+uint32_t Linker::customer_node(uint32_t rec, NodeCursor* at) const { return customer_of(rec, nodes_of(rec, at)); }
+
+void Linker::customer_nodes(std::span<const uint32_t> recs, uint32_t* out, NodeCursor* at) const {
+  // The labels are anywhere in memory: those of the nodes a little
+  // further on are fetched meanwhile.
+  constexpr size_t kAhead = 24;
+  std::vector<uint32_t> flat, ends;  // ends[k]: where recs[k]'s nodes end in flat
+  flat.reserve(recs.size() * 2);
+  ends.reserve(recs.size());
+  for (const uint32_t rec : recs) {
+    const auto ns = nodes_of(rec, at);
+    flat.insert(flat.end(), ns.begin(), ns.end());
+    ends.push_back(static_cast<uint32_t>(flat.size()));
+  }
+  size_t warmed = 0;
+  for (size_t k = 0; k < recs.size(); ++k) {
+    for (const size_t until = std::min(flat.size(), size_t{ends[k]} + kAhead); warmed < until; ++warmed) {
+      prefetch(&drop_[flat[warmed]]);
+      prefetch(&label_[flat[warmed]]);
+    }
+    const uint32_t begin = k == 0 ? 0 : ends[k - 1];
+    out[k] = customer_of(recs[k], std::span<const uint32_t>(flat).subspan(begin, ends[k] - begin));
+  }
+}
+
+uint32_t Linker::customer_of(uint32_t rec, std::span<const uint32_t> ns) const {
   if (ns.empty()) return kNone;
   if (keyed(rec)) return label_[ns[0]];
   // Usually every usable identifier is in one component: no need to find

@@ -133,6 +133,9 @@ class Linker {
     size_t begin = 0;      // where its nodes begin
   };
   uint32_t customer_node(uint32_t rec, NodeCursor* at = nullptr) const;
+  // The same for many records at once (out[k] for recs[k]), faster: the
+  // nodes of all are gathered first, then their labels fetched ahead.
+  void customer_nodes(std::span<const uint32_t> recs, uint32_t* out, NodeCursor* at = nullptr) const;
   // The customer key a node names: the known key, or KIND:VALUE; hashed
   // when a hash key is set.
   std::string key_text(uint32_t node) const;
@@ -216,6 +219,7 @@ class Linker {
   // where each begins took 4.
   static constexpr uint32_t kRecordBlock = 8;
   std::span<const uint32_t> nodes_of(uint32_t rec, NodeCursor* at) const;
+  uint32_t customer_of(uint32_t rec, std::span<const uint32_t> nodes) const;
   size_t next_start(size_t i) const;  // the first record start at or after i, or nodes_.size()
   SpillVector<uint32_t> nodes_;
   std::vector<uint64_t> starts_;

@@ -442,4 +442,53 @@ BOOST_AUTO_TEST_CASE(order_and_split_do_not_matter) {
   }
 }
 
+// Many records asked for at once get what each asked alone gets: records
+// with a known key, with none, with shared, dropped (junk) or many
+// identifiers, in lists that skip records, repeat them, go backwards and
+// cross the cursor's blocks of records.
+BOOST_AUTO_TEST_CASE(customers_of_many_records_at_once) {
+  Linker linker;
+  Rng g{7};
+  std::vector<std::string> text;  // the strings the records point at
+  text.reserve(30000);
+  const int n = 6000;
+  for (int i = 0; i < n; ++i) {
+    RawContact r;
+    if (g.below(6) == 0) {
+      text.push_back(fmt::format("K{}", g.below(500)));
+      r.customer = text.back();
+      r.has_customer = true;
+    }
+    for (int k = g.below(i % 997 == 0 ? 40 : 4); k > 0; --k) {
+      const int kind = g.below(4);
+      text.push_back(kind == 3 && g.below(3) == 0 ? std::string("unknown") : std::to_string(g.below(3000)));
+      r.ids.emplace_back(kind == 0 ? "client" : kind == 1 ? "email" : kind == 2 ? "chat" : "badge", text.back());
+    }
+    linker.add(r);
+  }
+  linker.resolve([&](const Linker::Part& f) {
+    std::vector<uint32_t> all(n);
+    for (int i = 0; i < n; ++i) all[i] = static_cast<uint32_t>(i);
+    f(all);
+  });
+  std::vector<uint32_t> want(n);
+  for (int i = 0; i < n; ++i) want[i] = linker.customer_node(static_cast<uint32_t>(i));
+  BOOST_REQUIRE(std::count(want.begin(), want.end(), kNone) > 0);
+  BOOST_REQUIRE(std::count(want.begin(), want.end(), kNone) < n / 2);
+  std::vector<uint32_t> recs;
+  for (int i = 0; i < n; ++i) recs.push_back(static_cast<uint32_t>(i));
+  for (int i = 0; i < 3000; ++i) recs.push_back(static_cast<uint32_t>(g.below(n)));
+  for (int i = n; i-- > 0;) recs.push_back(static_cast<uint32_t>(i));
+  for (const size_t batch : {size_t{1}, size_t{7}, size_t{4096}, recs.size()}) {
+    Linker::NodeCursor at;
+    std::vector<uint32_t> got(recs.size());
+    for (size_t first = 0; first < recs.size(); first += batch) {
+      const size_t last = std::min(recs.size(), first + batch);
+      linker.customer_nodes(std::span<const uint32_t>(recs).subspan(first, last - first), got.data() + first, &at);
+    }
+    for (size_t k = 0; k < recs.size(); ++k)
+      BOOST_TEST(got[k] == want[recs[k]], "batch " << batch << ", record " << recs[k]);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
