@@ -401,7 +401,7 @@ void Dataset::finish() {
       i = j;
     }
     if (!part.empty()) f(part);
-  });
+  }, threads);
   // Each contact's label node on every thread, then customers numbered in
   // order of first appearance on one.
   parallel_for(contacts.size(), threads, [&](size_t begin, size_t end) {

@@ -5,6 +5,7 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -18,6 +19,7 @@
 
 #include "core/csv.h"
 #include "core/diag.h"
+#include "core/parallel.h"
 
 namespace parcours {
 
@@ -602,7 +604,7 @@ void Linker::seal() {
 // How many nodes ahead the pass that unites them fetches their slots.
 constexpr size_t kUniteAhead = 24;
 
-void Linker::resolve(const std::function<void(const Part&)>& contacts) {
+void Linker::resolve(const std::function<void(const Part&)>& contacts, int threads) {
   seal();
   rank_kinds();
   const uint32_t n_nodes = names_.size();
@@ -753,24 +755,41 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts) {
 
   // Labels: a component's known key, else its smallest identifier. Each
   // node is pointed at its root on the way, so that the next pass finds it
-  // in one step.
+  // in one step. On threads, each a range of nodes: no union is made any
+  // more, so whatever parent another thread writes for a node (its root,
+  // or a grandparent on the way) leads to the same root; a label is
+  // lowered by compare-and-swap, and the least wins whatever the order.
   label_ = std::move(key_at);
-  for (uint32_t n = 0; n < n_nodes; ++n) {
-    // Roots are anywhere: those of the nodes a little further on are
-    // fetched meanwhile, then their labels.
-    if (n + 16 < n_nodes) prefetch(&parent_[parent_[n + 16]]);
-    if (n + 8 < n_nodes) prefetch(&label_[parent_[parent_[n + 8]]]);
-    const uint32_t r = parent_[n] = find(n);
-    if (kind_[n] == 0 || !usable(n)) continue;
-    const uint32_t l = label_[r];
-    if (l == kNone || (kind_[l] != 0 && less(n, l))) label_[r] = n;
-  }
+  parallel_for(n_nodes, threads, [&](size_t begin, size_t end) {
+    const auto parent = [&](uint32_t n) { return std::atomic_ref<uint32_t>(parent_[n]).load(std::memory_order_relaxed); };
+    for (auto n = static_cast<uint32_t>(begin); n < end; ++n) {
+      // Roots are anywhere: those of the nodes a little further on are
+      // fetched meanwhile, then their labels.
+      if (n + 16 < end) prefetch(&parent_[parent(n + 16)]);
+      if (n + 8 < end) prefetch(&label_[parent(parent(n + 8))]);
+      uint32_t r = n;
+      for (uint32_t up = parent(r); up != r; up = parent(r)) {
+        const uint32_t above = parent(up);  // path halving, as find()
+        std::atomic_ref<uint32_t>(parent_[r]).store(above, std::memory_order_relaxed);
+        r = above;
+      }
+      std::atomic_ref<uint32_t>(parent_[n]).store(r, std::memory_order_relaxed);
+      if (kind_[n] == 0 || !usable(n)) continue;
+      std::atomic_ref<uint32_t> label(label_[r]);
+      uint32_t l = label.load(std::memory_order_relaxed);
+      while ((l == kNone || (kind_[l] != 0 && less(n, l))) &&
+             !label.compare_exchange_weak(l, n, std::memory_order_relaxed)) {
+      }
+    }
+  });
   // From roots to every node: customer_node then reads one slot a node and
   // writes nothing, so that several threads may call it. Written over the
   // parents (each now its root), which become the labels: no third array
   // of a slot a node at the peak of linking.
   release(rank_);
-  for (uint32_t n = 0; n < n_nodes; ++n) parent_[n] = label_[parent_[n]];
+  parallel_for(n_nodes, threads, [&](size_t begin, size_t end) {
+    for (size_t n = begin; n < end; ++n) parent_[n] = label_[parent_[n]];
+  });
   label_ = std::move(parent_);
 }
 

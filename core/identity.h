@@ -121,7 +121,8 @@ class Linker {
   // peak of linking).
   static constexpr uint32_t kSameContact = 0x80000000u;
   using Part = std::function<void(std::span<const uint32_t>)>;
-  void resolve(const std::function<void(const Part&)>& contacts);
+  // `threads`: how many may share the passes that allow it.
+  void resolve(const std::function<void(const Part&)>& contacts, int threads = 1);
 
   // After resolve: the node naming record `rec`'s customer (its own key's,
   // else that of its first usable identifier in canonical order), or kNone

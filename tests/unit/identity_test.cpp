@@ -491,4 +491,35 @@ BOOST_AUTO_TEST_CASE(customers_of_many_records_at_once) {
   }
 }
 
+// Enough identifiers for the labels to be found on several threads, in
+// components that span every thread's range of nodes (a shared number
+// joins one contact in a thousand) or stay within one: the same customer
+// for every contact, whatever the threads.
+BOOST_AUTO_TEST_CASE(labels_found_on_threads) {
+  constexpr int kRecords = 90000;
+  std::string ndjson;
+  for (int i = 0; i < kRecords; ++i) {
+    std::string more = fmt::format(R"(,"ids":{{"client":"C{}","email":"e{}@x.org")", i, i / 3);
+    if (i % 1000 == 7) more += R"(,"phone":"+15145550100")";
+    more += "}";
+    if (i % 997 == 0) more += fmt::format(R"(,"customer":"K{}")", i);
+    ndjson += rec(std::to_string(i), more);
+  }
+  std::map<std::string, std::string> one;
+  for (const int threads : {1, 2, 3}) {
+    Dataset ds;
+    ds.threads = threads;
+    const auto got = customers(ndjson, &ds);
+    BOOST_REQUIRE(got.size() == static_cast<size_t>(kRecords));
+    BOOST_TEST(got.at("4") == "client:C3");
+    BOOST_TEST(got.at("1") == "K0");
+    if (threads == 1) one = got;
+    else BOOST_TEST((got == one), "threads " << threads);
+  }
+  // Contacts 6 to 8 and every 1000th's three share the number: the least
+  // client of them all in byte order, as no key is among them.
+  BOOST_TEST(one.at("7") == "client:C10005");
+  BOOST_TEST(one.at("89008") == "client:C10005");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
