@@ -76,12 +76,10 @@ struct Batch {
     uint32_t index;  // in records or errors
   };
   std::vector<Outcome> outcomes;  // one per line
-  // The first `parsed` are this batch's: they are handed out where they
-  // lie, not copied. Kept from batch to batch, each with its `ids`' room.
-  std::vector<RawContact> records;
-  size_t parsed = 0;
-  std::vector<std::pair<uint32_t, uint32_t>> id_ranges;  // each record's in id_names
-  std::vector<IdName> id_names;  // each identifier's (Linker::name_id), in `strings`
+  std::vector<RawContact> records;  // `ids` left empty: see id_ranges
+  std::vector<std::pair<uint32_t, uint32_t>> id_ranges;
+  std::vector<std::pair<std::string_view, std::string_view>> ids;
+  std::vector<IdName> id_names;     // parallel to ids (Linker::name_id), in `strings`
   std::vector<FieldError> errors;
   StringStore strings;
 
@@ -91,8 +89,9 @@ struct Batch {
     text.clear();
     lines.clear();
     outcomes.clear();
-    parsed = 0;
+    records.clear();
     id_ranges.clear();
+    ids.clear();
     id_names.clear();
     errors.clear();
     strings.clear();
@@ -184,8 +183,7 @@ void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
       errors.push_back({"-", std::string(kCutLineMessage)});
     } else if (parser->parse(text, rec, &errors)) {
       StringStore& s = b->strings;
-      if (b->parsed == b->records.size()) b->records.emplace_back();
-      RawContact& out = b->records[b->parsed++];
+      RawContact& out = b->records.emplace_back();
       out.id = s.keep(rec->id);
       out.service = s.keep(rec->service);
       out.customer = s.keep(rec->customer);
@@ -202,27 +200,25 @@ void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
       out.has_service = rec->has_service;
       out.has_customer = rec->has_customer;
       out.has_conversation = rec->has_conversation;
-      const auto first = static_cast<uint32_t>(b->id_names.size());
+      const auto first = static_cast<uint32_t>(b->ids.size());
       // What the adding thread would make of the names and hash: done
       // here, on a parsing thread.
       out.customer_hash = Linker::key_hash(out, &name_buf);
-      out.ids.clear();
       for (const auto& [kind, value] : rec->ids) {
-        out.ids.emplace_back(s.keep(kind), s.keep(value));
+        b->ids.emplace_back(s.keep(kind), s.keep(value));
         IdName n = Linker::name_id(kind, value, &name_buf);
         n.name = s.keep(n.name);
         b->id_names.push_back(n);
       }
-      b->id_ranges.emplace_back(first, static_cast<uint32_t>(b->id_names.size()));
-      out.conversation_hash =
-          out.has_conversation && !out.conversation.empty() ? hash_bytes(out.conversation) : 0;
-      b->outcomes.push_back({Batch::kRecord, static_cast<uint32_t>(b->parsed - 1)});
+      b->id_ranges.emplace_back(first, static_cast<uint32_t>(b->ids.size()));
+      if (out.has_conversation && !out.conversation.empty()) out.conversation_hash = hash_bytes(out.conversation);
+      b->outcomes.push_back({Batch::kRecord, static_cast<uint32_t>(b->records.size() - 1)});
       continue;
     }
     b->outcomes.push_back({Batch::kRejected, static_cast<uint32_t>(b->errors.size())});
     b->errors.push_back(std::move(errors.front()));
   }
-  for (size_t k = 0; k < b->parsed; ++k) {
+  for (size_t k = 0; k < b->records.size(); ++k) {
     const auto [first, end] = b->id_ranges[k];
     b->records[k].id_names = std::span<const IdName>(b->id_names).subspan(first, end - first);
   }
@@ -234,7 +230,7 @@ constexpr uint32_t kAhead = 32;
 
 // Hands out one parsed batch; false when the sink asked to stop. *lines:
 // the lines of its file handed out before it.
-bool deliver(const Batch& b, const RecordSink& sink, int64_t* lines) {
+bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec, int64_t* lines) {
   const int64_t first_line = *lines + 1;
   *lines = b.file_done || b.open_failed ? 0 : *lines + static_cast<int64_t>(b.lines.size());
   if (b.open_failed) {
@@ -248,16 +244,17 @@ bool deliver(const Batch& b, const RecordSink& sink, int64_t* lines) {
         continue;
       }
       if (sink.ahead) {
-        if (o.index + kAhead + 16 < b.parsed) {
-          const RawContact& r = b.records[o.index + kAhead + 16];
-          const auto* p = reinterpret_cast<const char*>(&r);
+        if (o.index + kAhead + 16 < b.records.size()) {
+          const auto* p = reinterpret_cast<const char*>(&b.records[o.index + kAhead + 16]);
           for (size_t at = 0; at < sizeof(RawContact); at += 64) prefetch(p + at);
-          prefetch(r.ids.data());
         }
-        if (o.index + kAhead < b.parsed) sink.ahead(b.records[o.index + kAhead], 0);
-        if (o.index + kAhead / 2 < b.parsed) sink.ahead(b.records[o.index + kAhead / 2], 1);
+        if (o.index + kAhead < b.records.size()) sink.ahead(b.records[o.index + kAhead], 0);
+        if (o.index + kAhead / 2 < b.records.size()) sink.ahead(b.records[o.index + kAhead / 2], 1);
       }
-      if (!sink.record(b.file, first_line + static_cast<int64_t>(i), b.records[o.index])) return false;
+      *rec = b.records[o.index];
+      const auto [first, end] = b.id_ranges[o.index];
+      rec->ids.assign(b.ids.begin() + first, b.ids.begin() + end);
+      if (!sink.record(b.file, first_line + static_cast<int64_t>(i), *rec)) return false;
     }
     if (b.file_done) sink.file_done(b.file, b.error);
   }
@@ -272,7 +269,7 @@ bool read_serial(Source& source, const RecordSink& sink) {
   int64_t lines = 0;
   while (source.fill(&b)) {
     parse_batch(&b, &parser, &rec);
-    if (!deliver(b, sink, &lines)) return false;
+    if (!deliver(b, sink, &rec, &lines)) return false;
     if (b.last) break;
   }
   return true;
@@ -389,7 +386,7 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
       if (mine != nullptr) cut_and_parse(mine, &parser, &rec);
     }
     if (b == nullptr) break;  // a worker failed: its exception follows
-    const bool more = deliver(*b, sink, &lines);
+    const bool more = deliver(*b, sink, &rec, &lines);
     const bool last = b->last;
     {
       std::lock_guard lock(mu);
