@@ -553,9 +553,10 @@ std::span<const uint32_t> Linker::nodes_of(uint32_t rec, NodeCursor* at) const {
 // ---- Linker: union-find ----------------------------------------------------------
 
 uint32_t Linker::find(uint32_t n) const {
-  while (parent_[n] != n) {
-    parent_[n] = parent_[parent_[n]];  // path halving
-    n = parent_[n];
+  for (uint32_t up = parent_at(n); up != n; up = parent_at(n)) {
+    const uint32_t above = parent_at(up);  // path halving
+    std::atomic_ref<uint32_t>(parent_[n]).store(above, std::memory_order_relaxed);
+    n = above;
   }
   return n;
 }
@@ -601,8 +602,29 @@ void Linker::seal() {
   classify();
 }
 
-// How many nodes ahead the pass that unites them fetches their slots.
-constexpr size_t kUniteAhead = 24;
+// How many nodes ahead the passes that gather them (gather_nodes) fetch
+// their slots.
+constexpr size_t kNodesAhead = 24;
+
+namespace {
+
+// The nodes of each entry, nodes_of(entry), back to back into *flat, and
+// where each entry's end into *ends: the passes that read a node's slots
+// at random gather the nodes first, to fetch the slots of those a little
+// further on while they work.
+template <typename NodesOf>
+void gather_nodes(std::span<const uint32_t> entries, const NodesOf& nodes_of, std::vector<uint32_t>* flat,
+                  std::vector<uint32_t>* ends) {
+  flat->clear();
+  ends->clear();
+  for (const uint32_t e : entries) {
+    const std::span<const uint32_t> ns = nodes_of(e);
+    flat->insert(flat->end(), ns.begin(), ns.end());
+    ends->push_back(static_cast<uint32_t>(flat->size()));
+  }
+}
+
+}  // namespace
 
 void Linker::resolve(const std::function<void(const Part&)>& contacts, int threads) {
   seal();
@@ -657,20 +679,14 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts, int threa
     // while uniting: 0.43 to 0.35 s at 10M records.
     std::vector<uint32_t> flat, ends;  // ends[j]: where entry j's nodes end in flat
     contacts([&](std::span<const uint32_t> part) {
-      flat.clear();
-      ends.clear();
-      for (const uint32_t e : part) {
-        const auto ns = nodes_of(e);
-        flat.insert(flat.end(), ns.begin(), ns.end());
-        ends.push_back(static_cast<uint32_t>(flat.size()));
-      }
+      gather_nodes(part, nodes_of, &flat, &ends);
       size_t i = 0;
       for (size_t j = 0; j < part.size(); ++j) {
         if (!(part[j] & kSameContact)) anchor = kNone;
         for (; i < ends[j]; ++i) {
-          if (i + kUniteAhead < flat.size()) {
-            prefetch(&drop_[flat[i + kUniteAhead]]);
-            prefetch(&parent_[flat[i + kUniteAhead]]);
+          if (i + kNodesAhead < flat.size()) {
+            prefetch(&drop_[flat[i + kNodesAhead]]);
+            prefetch(&parent_[flat[i + kNodesAhead]]);
           }
           const uint32_t n = flat[i];
           if (!usable(n)) {
@@ -761,18 +777,12 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts, int threa
   // lowered by compare-and-swap, and the least wins whatever the order.
   label_ = std::move(key_at);
   parallel_for(n_nodes, threads, [&](size_t begin, size_t end) {
-    const auto parent = [&](uint32_t n) { return std::atomic_ref<uint32_t>(parent_[n]).load(std::memory_order_relaxed); };
     for (auto n = static_cast<uint32_t>(begin); n < end; ++n) {
       // Roots are anywhere: those of the nodes a little further on are
       // fetched meanwhile, then their labels.
-      if (n + 16 < end) prefetch(&parent_[parent(n + 16)]);
-      if (n + 8 < end) prefetch(&label_[parent(parent(n + 8))]);
-      uint32_t r = n;
-      for (uint32_t up = parent(r); up != r; up = parent(r)) {
-        const uint32_t above = parent(up);  // path halving, as find()
-        std::atomic_ref<uint32_t>(parent_[r]).store(above, std::memory_order_relaxed);
-        r = above;
-      }
+      if (n + 16 < end) prefetch(&parent_[parent_at(n + 16)]);
+      if (n + 8 < end) prefetch(&label_[parent_at(parent_at(n + 8))]);
+      const uint32_t r = find(n);
       std::atomic_ref<uint32_t>(parent_[n]).store(r, std::memory_order_relaxed);
       if (kind_[n] == 0 || !usable(n)) continue;
       std::atomic_ref<uint32_t> label(label_[r]);
@@ -798,18 +808,11 @@ uint32_t Linker::customer_node(uint32_t rec, NodeCursor* at) const { return cust
 void Linker::customer_nodes(std::span<const uint32_t> recs, uint32_t* out, NodeCursor* at) const {
   // The labels are anywhere in memory: those of the nodes a little
   // further on are fetched meanwhile.
-  constexpr size_t kAhead = 24;
   std::vector<uint32_t> flat, ends;  // ends[k]: where recs[k]'s nodes end in flat
-  flat.reserve(recs.size() * 2);
-  ends.reserve(recs.size());
-  for (const uint32_t rec : recs) {
-    const auto ns = nodes_of(rec, at);
-    flat.insert(flat.end(), ns.begin(), ns.end());
-    ends.push_back(static_cast<uint32_t>(flat.size()));
-  }
+  gather_nodes(recs, [&](uint32_t rec) { return nodes_of(rec, at); }, &flat, &ends);
   size_t warmed = 0;
   for (size_t k = 0; k < recs.size(); ++k) {
-    for (const size_t until = std::min(flat.size(), size_t{ends[k]} + kAhead); warmed < until; ++warmed) {
+    for (const size_t until = std::min(flat.size(), size_t{ends[k]} + kNodesAhead); warmed < until; ++warmed) {
       prefetch(&drop_[flat[warmed]]);
       prefetch(&label_[flat[warmed]]);
     }

@@ -16,6 +16,7 @@
 // normalised (libphonenumber) and classified once, when first seen.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -192,7 +193,12 @@ class Linker {
   bool blocked(std::string_view kind, std::string_view value);
   bool less(uint32_t a, uint32_t b) const;  // canonical node order
   void check_open(const char* what) const;  // throws once sealed
+  // A node's root, halving the path on the way. Safe on several threads at
+  // once when no union is being made: a parent another thread rewrote
+  // still leads to the same root (parents are read and written as relaxed
+  // atomics).
   uint32_t find(uint32_t n) const;
+  uint32_t parent_at(uint32_t n) const { return std::atomic_ref<uint32_t>(parent_[n]).load(std::memory_order_relaxed); }
   uint32_t unite(uint32_t a, uint32_t b);  // returns the new root
   void rank_kinds();
   void classify();  // kind_ and drop_ of every name, when sealing
