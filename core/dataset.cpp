@@ -44,7 +44,9 @@ void Dataset::add(const RawContact& r) {
   if (form >> kFormShift == kNarrow) id_ends_[at] = static_cast<uint16_t>(end);
   else if (form >> kFormShift == kWide) wide_ends_[at] = static_cast<uint32_t>(end);
   id_arena_.insert(id_arena_.end(), r.id.begin(), r.id.end());
-  c.service = r.has_service ? services.intern(r.service) : 0;
+  const uint32_t service = r.has_service ? services.intern(r.service) : 0;
+  if (service >= kServiceLimit) throw TooLarge(fmt::format("more than {} distinct services", kServiceLimit));
+  c.service = service;
   c.customer = kNone;  // known once every record is in: finish() links
   linker.add(r);        // record number contacts.size(), as the contact
   if (r.has_conversation && !r.conversation.empty())
@@ -54,7 +56,6 @@ void Dataset::add(const RawContact& r) {
   c.channel = r.channel;
   c.direction = r.direction;
   c.outcome = r.outcome;
-  c.merged_away = false;
   contacts.push_back(c);
 }
 
@@ -250,11 +251,17 @@ void Dataset::drop_duplicates() {
   std::sort(put.begin(), put.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [first, c] : put) contacts[first] = c;
   std::sort(away.begin(), away.end());
-  for (const uint32_t k : away) contacts[k].merged_away = true;
-  if (duplicates == 0) return;
-  size_t out = 0;
-  for (size_t i = 0; i < contacts.size(); ++i) {
-    if (contacts[i].merged_away) continue;
+  erase_at(away);
+}
+
+void Dataset::erase_at(std::span<const uint32_t> places) {
+  if (places.empty()) return;
+  size_t out = places.front(), next = 0;
+  for (size_t i = places.front(); i < contacts.size(); ++i) {
+    if (next < places.size() && places[next] == i) {
+      ++next;
+      continue;
+    }
     contacts[out] = contacts[i];
     ++out;
   }
@@ -437,6 +444,7 @@ void Dataset::finish() {
     for (uint32_t& c : record_customers) c = customer_of_node(c);
   }
 
+  std::vector<uint32_t> merged;  // the legs folded into another, by place
   for (size_t i = 0; i < legs.size();) {
     Contact& first = contacts[legs[i].contact];
     const size_t j = group_end(i);
@@ -448,7 +456,7 @@ void Dataset::finish() {
       if (later_end != kNoTime && (first_end == kNoTime || later_end > first_end)) set_end(first, later_end);
       first.outcome = later.outcome;
       if (first.customer == kNone) first.customer = later.customer;
-      later.merged_away = true;
+      merged.push_back(legs[k].contact);
       ++legs_merged;
     }
     if (keep_record_customers)
@@ -456,8 +464,8 @@ void Dataset::finish() {
         if (uint32_t& r = record_customers[contacts[legs[k].contact].id]; r == kNone) r = first.customer;
     i = j;
   }
-  if (legs_merged > 0)
-    std::erase_if(contacts, [](const Contact& c) { return c.merged_away; });
+  std::sort(merged.begin(), merged.end());
+  erase_at(merged);
   release(customer_of_label_);
   linker.release_records();
   if (spill::in_file(contacts.data())) group_by_customer();

@@ -71,7 +71,8 @@ BigVector<uint32_t> scan_order(const Dataset& ds, const Params& p, const Ranks* 
     size_t warmed = begin == 0 ? 0 : ends[begin - 1];
     for (size_t k = begin; k < end; ++k) {
       const uint32_t first = k == 0 ? 0 : ends[k - 1], last = ends[k];
-      for (const size_t ahead = std::min<size_t>(last + 16, stop); warmed < ahead; ++warmed) prefetch(&cs[order[warmed]]);
+      for (const size_t ahead = std::min<size_t>(last + 16, stop); warmed < ahead; ++warmed)
+        prefetch_contact(&cs[order[warmed]]);
       if (last - first < 2) continue;
       buffer.clear();
       for (uint32_t i = first; i < last; ++i) {

@@ -69,7 +69,7 @@ void for_each_episode(const Dataset& ds, const Params& p, std::span<const uint32
   // are fetched meanwhile.
   size_t warmed = 0;
   const auto warm_to = [&](size_t k) {
-    for (k = std::min(k, order.size()); warmed < k; ++warmed) prefetch(&cs[order[warmed]]);
+    for (k = std::min(k, order.size()); warmed < k; ++warmed) prefetch_contact(&cs[order[warmed]]);
   };
   size_t i = 0;
   while (i < order.size()) {
