@@ -312,7 +312,7 @@ std::string Report::cover() const {
   std::string lede;
   if (!ds.contacts.empty()) {
     Micros lo = ds.contacts.front().start, hi = lo;
-    for (const Contact& c : ds.contacts) lo = std::min(lo, c.start), hi = std::max(hi, c.start);
+    for (const Contact& c : ds.contacts) lo = std::min<Micros>(lo, c.start), hi = std::max<Micros>(hi, c.start);
     lede = fmt_pattern(t_.lede_period, local_date(lo), local_date(hi), zone_->name());
   }
   const Micros as_of = effective_as_of(ds, in_.params);

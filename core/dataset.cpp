@@ -348,7 +348,7 @@ void Dataset::finish() {
     drop_duplicates();
     sealing.join();
   }
-  for (const Contact& c : contacts) latest_start = std::max(latest_start, c.start);
+  for (const Contact& c : contacts) latest_start = std::max<Micros>(latest_start, c.start);
 
   // Legs: the records of one conversation and channel, in (start, id) order,
   // as (conversation, contact). A contact's record is Contact::id; the

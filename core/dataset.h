@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <span>
 #include <string>
@@ -52,12 +53,29 @@ inline bool is_offset(int32_t code) { return (code & 3) != 3; }
 inline Micros decode(int32_t code) { return Micros{code >> 2} * kScale[code & 3]; }
 }  // namespace offset_code
 
-// 28 bytes, 4-byte aligned (start too): one contact in 7 more fits a page
-// than at 32. The service, channel, direction and outcome share 4 bytes.
+// A Micros held in two 4-byte halves, so that what holds it needs only
+// 4-byte alignment; it reads and is assigned as a Micros. (A Micros member
+// under #pragma pack would do the same, but a reference bound to it, as
+// std::max binds its arguments, would be misaligned: undefined behaviour.)
+class Micros4 {
+ public:
+  Micros4() = default;
+  Micros4(Micros t) { std::memcpy(halves_, &t, sizeof t); }  // NOLINT: converts, as a Micros would
+  operator Micros() const {                                  // NOLINT
+    Micros t;
+    std::memcpy(&t, halves_, sizeof t);
+    return t;
+  }
+
+ private:
+  uint32_t halves_[2];
+};
+
+// 28 bytes, 4-byte aligned: one contact in 7 more fits a page than at 32.
+// The service, channel, direction and outcome share 4 bytes.
 inline constexpr uint32_t kServiceLimit = uint32_t{1} << 24;  // distinct services a run may have
-#pragma pack(push, 4)
 struct Contact {
-  Micros start;
+  Micros4 start;
   // Its record: the number the record had in reading order, in the linker
   // too (a duplicate that replaces another brings its own). Its id is in
   // Dataset's id arena (see id()).
@@ -70,7 +88,6 @@ struct Contact {
   int32_t answered_code;  // offset_code: Dataset::answered(c)
   int32_t end_code;       // offset_code: Dataset::end(c)
 };
-#pragma pack(pop)
 static_assert(sizeof(Contact) == 28 && alignof(Contact) == 4);
 // Fetches c ahead of its use: both of its cache lines when it straddles two
 // (3 contacts in 8).
@@ -158,7 +175,7 @@ class Dataset {
   Micros end(const Contact& c) const { return time_of(c, c.end_code, far_end_); }
   // Its end, or its start when it has none (the end of an episode's span).
   Micros end_or_start(const Contact& c) const {
-    return c.end_code == offset_code::kAbsent ? c.start : time_of(c, c.end_code, far_end_);
+    return c.end_code == offset_code::kAbsent ? Micros{c.start} : time_of(c, c.end_code, far_end_);
   }
   void set_end(Contact& c, Micros end);
   std::string_view service(const Contact& c) const { return services.view(c.service); }

@@ -199,7 +199,7 @@ HandleReport compute_handle(const Dataset& ds) {
       t.wait += answered - c.start;
     }
     if (end == kNoTime) continue;
-    const Micros from = answered != kNoTime ? answered : c.start;
+    const Micros from = answered != kNoTime ? answered : Micros{c.start};
     // The record's checks put end and answered after start, not in order
     // between themselves: such a contact has no handle time to give.
     if (end < from) {
