@@ -644,11 +644,26 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts, int threa
       if (first[id] == kNone) first[id] = key;
       else if (first[id] != key) more.emplace_back(id, key);
     };
+    // The nodes of a part's keyed records are gathered first, as for the
+    // unions below, and the slots of those a little further on fetched.
+    std::vector<uint32_t> with_key, flat, ends;
     contacts([&](std::span<const uint32_t> part) {
-      for (const uint32_t e : part) {
-        if (!keyed(e & ~kSameContact)) continue;
-        const auto ns = nodes_of(e);
-        for (size_t i = 1; i < ns.size(); ++i) see(ns[i], ns[0]);
+      with_key.clear();
+      for (const uint32_t e : part)
+        if (keyed(e & ~kSameContact)) with_key.push_back(e);
+      gather_nodes(with_key, nodes_of, &flat, &ends);
+      size_t i = 0;
+      for (const uint32_t end : ends) {
+        const uint32_t key = flat[i];
+        for (++i; i < end; ++i) {
+          if (i + kNodesAhead < flat.size()) {
+            const uint32_t ahead = flat[i + kNodesAhead];
+            prefetch(&drop_[ahead]);
+            prefetch(&kind_[ahead]);
+            prefetch(&first[ahead]);
+          }
+          see(flat[i], key);
+        }
       }
     });
     for (const auto& [key, id] : crosswalk_) see(id, key);
