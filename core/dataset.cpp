@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <functional>
-#include <numeric>
 #include <utility>
 
 #include <fmt/format.h>
@@ -330,8 +329,29 @@ uint32_t Dataset::customer_of_node(uint32_t node) {
   return c;
 }
 
-// Contacts labelled at once (Linker::customer_nodes).
+namespace {
+
+// The node naming the customer of each of n records, rec(i) for i in
+// [0, n), handed to put(i, node), on `threads` threads, each asking the
+// linker for kLabelBatch records at once (Linker::customer_nodes).
 constexpr size_t kLabelBatch = 4096;
+template <typename Rec, typename Put>
+void label_records(const Linker& linker, size_t n, int threads, const Rec& rec, const Put& put) {
+  parallel_for(n, threads, [&](size_t begin, size_t end) {
+    Linker::NodeCursor at;
+    std::vector<uint32_t> recs, nodes;
+    for (size_t first = begin; first < end; first += kLabelBatch) {
+      const size_t last = std::min(end, first + kLabelBatch);
+      recs.clear();
+      for (size_t i = first; i < last; ++i) recs.push_back(rec(i));
+      nodes.resize(recs.size());
+      linker.customer_nodes(recs, nodes.data(), &at);
+      for (size_t i = first; i < last; ++i) put(i, nodes[i - first]);
+    }
+  });
+}
+
+}  // namespace
 
 void Dataset::finish() {
   customers.threads_ = threads;
@@ -411,18 +431,9 @@ void Dataset::finish() {
   }, threads);
   // Each contact's label node on every thread, then customers numbered in
   // order of first appearance on one.
-  parallel_for(contacts.size(), threads, [&](size_t begin, size_t end) {
-    Linker::NodeCursor at;
-    std::vector<uint32_t> recs, nodes;
-    for (size_t first = begin; first < end; first += kLabelBatch) {
-      const size_t last = std::min(end, first + kLabelBatch);
-      recs.clear();
-      for (size_t i = first; i < last; ++i) recs.push_back(contacts[i].id);
-      nodes.resize(recs.size());
-      linker.customer_nodes(recs, nodes.data(), &at);
-      for (size_t i = first; i < last; ++i) contacts[i].customer = nodes[i - first];
-    }
-  });
+  label_records(
+      linker, contacts.size(), threads, [&](size_t i) { return contacts[i].id; },
+      [&](size_t i, uint32_t node) { contacts[i].customer = node; });
   customer_of_label_.assign(linker.node_count(), kNone);
   for (size_t i = 0; i < contacts.size(); ++i) {
     if (i + 16 < contacts.size() && contacts[i + 16].customer != kNone)
@@ -431,16 +442,9 @@ void Dataset::finish() {
   }
   if (keep_record_customers) {
     record_customers.resize(linker.records());
-    parallel_for(record_customers.size(), threads, [&](size_t begin, size_t end) {
-      Linker::NodeCursor at;
-      std::vector<uint32_t> recs;
-      for (size_t first = begin; first < end; first += kLabelBatch) {
-        const size_t last = std::min(end, first + kLabelBatch);
-        recs.resize(last - first);
-        std::iota(recs.begin(), recs.end(), static_cast<uint32_t>(first));
-        linker.customer_nodes(recs, record_customers.data() + first, &at);
-      }
-    });
+    label_records(
+        linker, record_customers.size(), threads, [](size_t i) { return static_cast<uint32_t>(i); },
+        [&](size_t i, uint32_t node) { record_customers[i] = node; });
     for (uint32_t& c : record_customers) c = customer_of_node(c);
   }
 
