@@ -404,6 +404,46 @@ BOOST_AUTO_TEST_CASE(contact_times_come_back_exactly) {
   BOOST_TEST((got == want));
 }
 
+// A contact's start comes back whole from its two halves (far past and
+// future, negative, odd microseconds), and its 4-byte word holds every
+// channel, direction and outcome beside the service.
+BOOST_AUTO_TEST_CASE(contact_fields_hold_every_value) {
+  for (const Micros t : {Micros{0}, Micros{-1}, Micros{1}, INT64_MIN, INT64_MAX, Micros{-62135596800000000},
+                         Micros{1772355600000001}, Micros{253402300799999999}}) {
+    Contact c{};
+    c.start = t;
+    BOOST_TEST(Micros{c.start} == t);
+    const Micros4 copy = c.start;
+    BOOST_TEST(Micros{copy} == t);
+  }
+  for (int ch = 0; ch < kChannelCount; ++ch)
+    for (const Direction d : {Direction::in, Direction::out})
+      for (int o = 0; o <= static_cast<int>(Outcome::unknown); ++o) {
+        Contact c{};
+        c.service = kServiceLimit - 1 - static_cast<uint32_t>(ch);
+        c.channel = static_cast<Channel>(ch);
+        c.direction = d;
+        c.outcome = static_cast<Outcome>(o);
+        c.customer = kNone;
+        BOOST_TEST_INFO("channel " << ch << ", outcome " << o);
+        BOOST_TEST(uint32_t{c.service} == kServiceLimit - 1 - static_cast<uint32_t>(ch));
+        BOOST_TEST(static_cast<int>(c.channel) == ch);
+        BOOST_TEST((c.direction == d));
+        BOOST_TEST(static_cast<int>(c.outcome) == o);
+        BOOST_TEST(c.customer == kNone);
+      }
+  // Read through the dataset: a start before 1970, every channel.
+  Dataset ds;
+  BOOST_REQUIRE(test::load(R"({"id":"old","channel":"mail","start":"1969-12-31T23:59:59.999999Z","direction":"out"}
+{"id":"new","channel":"cobrowse","start":"2026-03-01T09:00:00Z","outcome":"transferred"}
+)", &ds).empty());
+  BOOST_REQUIRE(ds.contacts.size() == 2u);
+  BOOST_TEST(Micros{ds.contacts[0].start} == -1);
+  BOOST_TEST((ds.contacts[0].channel == Channel::mail && ds.contacts[0].direction == Direction::out));
+  BOOST_TEST((ds.contacts[1].channel == Channel::cobrowse && ds.contacts[1].outcome == Outcome::transferred));
+  BOOST_TEST(format_time(ds.contacts[1].start) == "2026-03-01T09:00:00Z");
+}
+
 BOOST_AUTO_TEST_CASE(legs_of_a_replaced_duplicate_do_not_count) {
   Dataset ds;
   test::load(R"({"id":"a","channel":"phone","start":"2026-03-01T09:00:00Z","conversation":"k"}
