@@ -73,14 +73,15 @@ class Micros4 {
 
 // 28 bytes, 4-byte aligned: one contact in 7 more fits a page than at 32.
 // The service, channel, direction and outcome share 4 bytes.
-inline constexpr uint32_t kServiceLimit = uint32_t{1} << 24;  // distinct services a run may have
+inline constexpr int kServiceBits = 24;
+inline constexpr uint32_t kServiceLimit = uint32_t{1} << kServiceBits;  // distinct services a run may have
 struct Contact {
   Micros4 start;
   // Its record: the number the record had in reading order, in the linker
   // too (a duplicate that replaces another brings its own). Its id is in
   // Dataset's id arena (see id()).
   uint32_t id;
-  uint32_t service : 24;  // in Dataset::services (below kServiceLimit); a missing service is "unknown"
+  uint32_t service : kServiceBits;  // in Dataset::services (below kServiceLimit); a missing service is "unknown"
   Channel channel : 4;
   Direction direction : 1;
   Outcome outcome : 3;
@@ -89,13 +90,13 @@ struct Contact {
   int32_t end_code;       // offset_code: Dataset::end(c)
 };
 static_assert(sizeof(Contact) == 28 && alignof(Contact) == 4);
+static_assert(kChannelCount <= 16 && static_cast<int>(Outcome::unknown) < 8 && static_cast<int>(Direction::out) < 2);
 // Fetches c ahead of its use: both of its cache lines when it straddles two
 // (3 contacts in 8).
 inline void prefetch_contact(const Contact* c) {
   prefetch(c);
   prefetch(reinterpret_cast<const char*>(c) + sizeof(Contact) - 1);
 }
-static_assert(kChannelCount <= 16 && static_cast<int>(Outcome::unknown) < 8 && static_cast<int>(Direction::out) < 2);
 
 // The customers of a run, numbered 0, 1, ... in order of first appearance
 // among the contacts. Each stands for the node naming its component in the
