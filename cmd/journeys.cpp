@@ -259,7 +259,8 @@ class JourneyWriter {
       // Across services, episodes come in the order of their first contacts.
       std::sort(episodes.begin(), episodes.end(), [&](const BlockEpisode& a, const BlockEpisode& e) {
         const Contact &x = b.contacts[a.first], &y = b.contacts[e.first];
-        if (x.start != y.start || ds_.id(x) != ds_.id(y) || x.channel != y.channel) return ds_.before(x, y);
+        if (ds_.before(x, y)) return true;
+        if (ds_.before(y, x)) return false;
         return ranks_.service[a.e.service] < ranks_.service[e.e.service];
       });
       if (text_) write_text(out, b, l, episodes);
@@ -309,6 +310,7 @@ class JourneyWriter {
 
   void write_json(TextBuf& out, const Block& b, const LineEnd& l, std::span<const BlockEpisode> episodes,
                   std::span<const Contact> outbound) const {
+    Dataset::IdRoom room;
     out.lit("{\"customer\":");
     if (keys_) {
       out.json(ds_.customers.view(l.customer));
@@ -337,7 +339,7 @@ class JourneyWriter {
       out.lit("\",\"contacts\":[");
       for (size_t k = 0; k < contacts.size(); ++k) {
         if (k > 0) out.put(',');
-        out.json(ds_.id(contacts[k]));
+        out.json(ds_.id(contacts[k], room));
       }
       if (e.cohort) out.lit("],\"cohort\":true");
       else out.lit("],\"cohort\":false");
@@ -349,7 +351,7 @@ class JourneyWriter {
       const Contact& c = outbound[i];
       if (i > 0) out.put(',');
       out.lit("{\"id\":");
-      out.json(ds_.id(c));
+      out.json(ds_.id(c, room));
       out.lit(",\"service\":");
       out.json(ds_.service(c));
       out.lit(",\"channel\":\"");

@@ -13,6 +13,10 @@
 
 namespace parcours {
 
+namespace {
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+}  // namespace
+
 Dataset::Dataset() {
   services.intern("unknown");
   customers.linker_ = &linker;
@@ -25,24 +29,7 @@ void Dataset::add(const RawContact& r) {
   c.id = static_cast<uint32_t>(accepted++);
   c.answered_code = time_code(r.start, r.answered, c.id, &far_answered_);
   c.end_code = time_code(r.start, r.end, c.id, &far_end_);
-  const uint32_t k = c.id % kIdBlock;
-  if (k == 0) {
-    id_block_.push_back(id_arena_.size());
-    id_form_.push_back(r.id.size() <= kFormValue ? kUniform << kFormShift | static_cast<uint32_t>(r.id.size())
-                                                 : kWide << kFormShift);  // replaced below
-  }
-  const uint64_t end = id_arena_.size() + r.id.size() - id_block_.back();
-  if (end > UINT32_MAX) throw TooLarge(fmt::format("more than 4 GiB of ids in {} records in a row", kIdBlock));
-  const uint32_t was = id_form_.back();
-  const bool fits = was >> kFormShift == kUniform  ? (was & kFormValue) == r.id.size()
-                    : was >> kFormShift == kNarrow ? end <= UINT16_MAX
-                                                   : k > 0;
-  if (!fits) reform_id_block(k, end);
-  const uint32_t form = id_form_.back();
-  const size_t at = size_t{form & kFormValue} * kIdBlock + k;
-  if (form >> kFormShift == kNarrow) id_ends_[at] = static_cast<uint16_t>(end);
-  else if (form >> kFormShift == kWide) wide_ends_[at] = static_cast<uint32_t>(end);
-  id_arena_.insert(id_arena_.end(), r.id.begin(), r.id.end());
+  add_id(c.id, r.id);
   const uint32_t service = r.has_service ? services.intern(r.service) : 0;
   if (service >= kServiceLimit) throw TooLarge(fmt::format("more than {} distinct services", kServiceLimit));
   c.service = service;
@@ -56,6 +43,108 @@ void Dataset::add(const RawContact& r) {
   c.direction = r.direction;
   c.outcome = r.outcome;
   contacts.push_back(c);
+}
+
+void Dataset::add_id(uint32_t i, std::string_view id) {
+  const uint32_t k = i % kIdBlock;
+  if (k == 0) {
+    id_block_.push_back(id_arena_.size());
+    const uint32_t packed = packed_form(id);
+    id_form_.push_back(packed != 0                ? packed
+                       : id.size() <= kFormValue ? kUniform << kFormShift | static_cast<uint32_t>(id.size())
+                                                 : kWide << kFormShift);  // replaced below
+  }
+  if (id_form_.back() >> kFormShift == kPacked) {
+    char packed[kPackedHead + 8];
+    if (const size_t n = pack_id(id, id_form_.back(), packed); n != 0) {
+      id_arena_.insert(id_arena_.end(), packed, packed + n);
+      return;
+    }
+    unpack_id_block(k);
+  }
+  const uint64_t end = id_arena_.size() + id.size() - id_block_.back();
+  if (end > UINT32_MAX) throw TooLarge(fmt::format("more than 4 GiB of ids in {} records in a row", kIdBlock));
+  const uint32_t was = id_form_.back();
+  const bool fits = was >> kFormShift == kUniform  ? (was & kFormValue) == id.size()
+                    : was >> kFormShift == kNarrow ? end <= UINT16_MAX
+                                                   : k > 0;
+  if (!fits) reform_id_block(k, end);
+  const uint32_t form = id_form_.back();
+  const size_t at = size_t{form & kFormValue} * kIdBlock + k;
+  if (form >> kFormShift == kNarrow) id_ends_[at] = static_cast<uint16_t>(end);
+  else if (form >> kFormShift == kWide) wide_ends_[at] = static_cast<uint32_t>(end);
+  id_arena_.insert(id_arena_.end(), id.begin(), id.end());
+}
+
+uint32_t Dataset::packed_form(std::string_view id) {
+  uint32_t digits = 0;
+  while (digits < kMaxDigits && digits < id.size() && is_digit(id[id.size() - 1 - digits])) ++digits;
+  const size_t head = id.size() - digits;
+  if (digits < kPackedDigits || head > kPackedHead) return 0;
+  return kPacked << kFormShift | static_cast<uint32_t>(head) << kHeadShift | digits;
+}
+
+size_t Dataset::pack_id(std::string_view id, uint32_t form, char* out) {
+  const uint32_t value = form & kFormValue, head = value >> kHeadShift, digits = value & ((1u << kHeadShift) - 1);
+  // The form of the id itself: its head cannot end with a digit, but where
+  // the digits are more than kMaxDigits.
+  if (id.size() != head + digits || (digits < kMaxDigits && head > 0 && is_digit(id[head - 1]))) return 0;
+  uint64_t number = 0;
+  for (size_t j = head; j < id.size(); ++j) {
+    const auto d = static_cast<unsigned>(id[j] - '0');
+    if (d >= 10) return 0;
+    number = number * 10 + d;
+  }
+  std::memcpy(out, id.data(), head);
+  for (size_t j = 0; j < 8; ++j) out[head + j] = static_cast<char>(number >> (8 * j));
+  return head + kPackedBytes[digits];
+}
+
+uint64_t Dataset::id_hash(const Contact& c) const {
+  const uint32_t block = c.id / kIdBlock, form = id_form_[block];
+  const char* first = id_arena_.data() + id_block_[block];
+  const IdSpan at = id_span(c.id);
+  const std::string_view held(first + at.begin, at.end - at.begin);
+  const auto hash_packed = [](std::string_view bytes, uint32_t form) {
+    return hash_bytes(bytes) ^ (uint64_t{form & kFormValue} * 0xc2b2ae3d27d4eb4full);
+  };
+  if (form >> kFormShift == kPacked) return hash_packed(held, form);
+  if (const uint32_t packed = packed_form(held); packed != 0) {
+    char bytes[kPackedHead + 8];
+    const size_t n = pack_id(held, packed, bytes);
+    return hash_packed({bytes, n}, packed);
+  }
+  return hash_bytes(held);
+}
+
+std::string_view Dataset::unpack_id(const char* first, uint32_t form, uint32_t k, IdRoom& room) {
+  const uint32_t value = form & kFormValue, head = value >> kHeadShift, digits = value & ((1u << kHeadShift) - 1);
+  const uint32_t bytes = kPackedBytes[digits];
+  const char* e = first + size_t{k} * (head + bytes);
+  std::memcpy(room.bytes, e, head);
+  uint64_t number = 0;
+  for (uint32_t j = bytes; j-- > 0;) number = number << 8 | static_cast<unsigned char>(e[head + j]);
+  // Two digits at a time, from the last.
+  static constexpr auto kPairs = [] {
+    std::array<char, 200> pairs{};
+    for (int i = 0; i < 100; ++i) pairs[2 * i] = static_cast<char>('0' + i / 10), pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
+    return pairs;
+  }();
+  uint32_t j = head + digits;
+  for (; j >= head + 2; j -= 2, number /= 100) std::memcpy(room.bytes + j - 2, &kPairs[number % 100 * 2], 2);
+  if (j > head) room.bytes[head] = static_cast<char>('0' + number);
+  return {room.bytes, head + digits};
+}
+
+void Dataset::unpack_id_block(uint32_t k) {
+  const uint32_t form = id_form_.back(), value = form & kFormValue;
+  const size_t first = id_block_.back();
+  std::string text;
+  IdRoom room;
+  for (uint32_t j = 0; j < k; ++j) text.append(unpack_id(id_arena_.data() + first, form, j, room));
+  id_arena_.resize(first);
+  id_arena_.insert(id_arena_.end(), text.begin(), text.end());
+  id_form_.back() = kUniform << kFormShift | ((value >> kHeadShift) + (value & ((1u << kHeadShift) - 1)));
 }
 
 void Dataset::reform_id_block(uint32_t k, uint64_t end) {
@@ -119,7 +208,7 @@ void Dataset::drop_duplicates() {
   constexpr size_t kBuckets = size_t{1} << kBucketBits;
   const size_t n = contacts.size();
   const auto hash_of = [&](size_t i) {
-    const uint64_t h = hash_bytes(id(contacts[i])) ^ (static_cast<uint64_t>(contacts[i].channel) * 0x9e3779b97f4a7c15ull);
+    const uint64_t h = id_hash(contacts[i]) ^ (static_cast<uint64_t>(contacts[i].channel) * 0x9e3779b97f4a7c15ull);
     return static_cast<uint32_t>(h >> 32);
   };
   const size_t parts = parallel_parts(n, threads);
@@ -204,8 +293,9 @@ void Dataset::drop_duplicates() {
   for (const auto& [contact, group] : found) candidates.push_back({contact, group});
   release(found);
   std::string ids;
+  IdRoom room;
   for (Candidate& c : candidates) {
-    const std::string_view text = id(contacts[c.contact]);
+    const std::string_view text = id(contacts[c.contact], room);
     c.channel = contacts[c.contact].channel;
     c.id_begin = ids.size();
     ids.append(text);
@@ -269,7 +359,8 @@ void Dataset::erase_at(std::span<const uint32_t> places) {
 
 bool Dataset::before(const Contact& a, const Contact& b) const {
   if (a.start != b.start) return a.start < b.start;
-  const std::string_view x = id(a), y = id(b);
+  IdRoom room_a, room_b;
+  const std::string_view x = id(a, room_a), y = id(b, room_b);
   if (x != y) return x < y;
   return a.channel < b.channel;
 }

@@ -9,6 +9,7 @@
 // table outgrows the caches) and half its memory.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <mutex>
@@ -154,17 +155,28 @@ class Dataset {
   // their fields, never by their place: no result changes.
   void group_by_customer(std::span<const uint32_t> place = {});
 
-  // The id as written in the source.
-  std::string_view id(const Contact& c) const {
+  // Room for an id held packed (see id_arena_), written out when asked for.
+  struct IdRoom {
+    char bytes[32];
+  };
+  // The id as written in the source: where it lies in the arena, or written
+  // out in `room` (valid while room is, and until room is used again).
+  std::string_view id(const Contact& c, IdRoom& room) const {
+    const uint32_t block = c.id / kIdBlock, form = id_form_[block];
+    const char* first = id_arena_.data() + id_block_[block];
+    if (form >> kFormShift == kPacked)
+      return unpack_id(first, form, c.id % kIdBlock, room);
     const IdSpan at = id_span(c.id);
-    return {id_arena_.data() + id_block_[c.id / kIdBlock] + at.begin, at.end - at.begin};
+    return {first + at.begin, at.end - at.begin};
   }
+  // The bytes all the ids take.
+  size_t id_bytes() const { return id_arena_.size(); }
   // Warms the caches for reading c's id, in two steps some time apart, the
   // second reading what the first fetched: where the id is (nothing to
   // fetch in a block of ids of one length), the id.
   void warm_id(const Contact& c, int step) const {
     const uint32_t form = id_form_[c.id / kIdBlock], k = c.id % kIdBlock;
-    if (step == 1 || form >> kFormShift == kUniform)
+    if (step == 1 || form >> kFormShift == kUniform || form >> kFormShift == kPacked)
       prefetch(id_arena_.data() + id_block_[c.id / kIdBlock] + id_span(c.id).begin);
     else if (form >> kFormShift == kNarrow)
       prefetch(&id_ends_[size_t{form & kFormValue} * kIdBlock + k]);
@@ -223,25 +235,68 @@ class Dataset {
   // Removes the contacts at `places` (ascending), keeping the others' order.
   void erase_at(std::span<const uint32_t> places);
   // Every record's id, back to back. Where each ends is kept relative to
-  // where its block of kIdBlock records begins, in one of three forms:
-  // nowhere while every id of the block has the same length (most sources
-  // number their contacts with ids of one width), in 2 bytes (id_ends_)
-  // while the block's ids take less than 64 KiB (64 bytes an id on
-  // average), else in 4 (wide_ends_); a block's ids past 4 GiB throw
-  // TooLarge. A block changes form when an id of another length comes, or
-  // when its ids pass 64 KiB.
+  // where its block of kIdBlock records begins, in one of four forms:
+  // - packed, while every id of the block is a head of the same length (up
+  //   to kPackedHead bytes, as written) and then the same number of digits
+  //   (kPackedDigits to 19), held as a binary number in as few bytes as
+  //   such numbers need: "E00000001" takes 5 bytes. Most sources number
+  //   their contacts so (a letter or a word, then a zero-padded counter).
+  //   The digits are all those that end the id, or its last 19: so each id
+  //   has one packed form, or none (packed_form), and equal ids hash alike
+  //   whether packed or not (id_hash);
+  // - uniform, while every id of the block has the same length: nowhere;
+  // - narrow: in 2 bytes (id_ends_), while the block's ids take less than
+  //   64 KiB (64 bytes an id on average);
+  // - wide: in 4 (wide_ends_); a block's ids past 4 GiB throw TooLarge.
+  // A block changes form when an id of another shape or length comes (a
+  // packed block is first written out, as uniform), or when its ids pass
+  // 64 KiB.
   static constexpr uint32_t kIdBlock = 1024;
   static constexpr int kFormShift = 30;  // by block: the form (2 bits), then
   static constexpr uint32_t kFormValue = (1u << kFormShift) - 1;  // its ids' length, or where its ends are (in blocks)
-  static constexpr uint32_t kUniform = 0, kNarrow = 1, kWide = 2;
+  static constexpr uint32_t kUniform = 0, kNarrow = 1, kWide = 2, kPacked = 3;
+  // A packed block's value: head length << kHeadShift | digits.
+  static constexpr int kHeadShift = 5;
+  static constexpr uint32_t kPackedHead = 12, kPackedDigits = 4, kMaxDigits = 19;
+  static_assert(kPackedHead + kMaxDigits <= sizeof(IdRoom::bytes));
+  // The bytes a number of d decimal digits takes in binary: kPackedBytes[d].
+  static constexpr std::array<uint8_t, kMaxDigits + 1> kPackedBytes = [] {
+    std::array<uint8_t, kMaxDigits + 1> bytes{};
+    uint64_t top = 1;  // 10^d
+    for (uint32_t d = 0; d <= kMaxDigits; ++d, top *= 10) {
+      uint8_t n = 1;
+      while (n < 8 && (top - 1) >> (8 * n) != 0) ++n;
+      bytes[d] = n;
+    }
+    return bytes;
+  }();
+  static_assert(kPackedBytes[4] == 2 && kPackedBytes[8] == 4 && kPackedBytes[9] == 4 && kPackedBytes[19] == 8);
   struct IdSpan {
     uint32_t begin, end;  // from where record i's block begins in the arena
   };
+  // The packed form of a block whose first id is `id`, or 0 if it has none.
+  static uint32_t packed_form(std::string_view id);
+  // Writes id packed in `form` to out (kPackedHead + 8 bytes), and returns
+  // the bytes it takes; or 0 if its own form is another.
+  static size_t pack_id(std::string_view id, uint32_t form, char* out);
+  // A hash of c's id that equal ids share, whatever form holds them: of its
+  // packed form when it has one, else of its text. It reads no more than
+  // the arena holds: a packed id is not written out.
+  uint64_t id_hash(const Contact& c) const;
+  static std::string_view unpack_id(const char* first, uint32_t form, uint32_t k, IdRoom& room);
+  // Adds record i's id.
+  void add_id(uint32_t i, std::string_view id);
+  // The block being filled, packed, holding k ids, written out as uniform.
+  void unpack_id_block(uint32_t k);
   IdSpan id_span(uint32_t i) const {
     const uint32_t form = id_form_[i / kIdBlock], k = i % kIdBlock, value = form & kFormValue;
     switch (form >> kFormShift) {
       case kUniform:
         return {k * value, (k + 1) * value};
+      case kPacked: {
+        const uint32_t size = (value >> kHeadShift) + kPackedBytes[value & ((1u << kHeadShift) - 1)];
+        return {k * size, (k + 1) * size};
+      }
       case kNarrow: {
         const uint16_t* ends = id_ends_.data() + size_t{value} * kIdBlock;
         return {k == 0 ? 0u : ends[k - 1], ends[k]};

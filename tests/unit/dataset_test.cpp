@@ -275,7 +275,7 @@ BOOST_AUTO_TEST_CASE(many_duplicates_same_survivors_on_any_threads) {
       for (size_t k = 0; k < first_seen.size(); ++k) {
         const Contact& c = ds.contacts[k];
         BOOST_REQUIRE(channel_name(c.channel) == first_seen[k].first);
-        BOOST_REQUIRE(ds.id(c) == first_seen[k].second);
+        BOOST_REQUIRE(test::id_of(ds, c) == first_seen[k].second);
         std::string service = std::to_string(last[first_seen[k]]);
         service.insert(service.begin(), 's');
         BOOST_REQUIRE(ds.service(c) == service);
@@ -323,10 +323,76 @@ BOOST_AUTO_TEST_CASE(ids_read_back_across_blocks) {
   BOOST_TEST(block_bytes(3) == 65535u);
   BOOST_TEST(block_bytes(4) == 65536u);
   BOOST_REQUIRE(ds.contacts.size() == ids.size());
-  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(ds.id(ds.contacts[i]) == ids[i]);
+  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(test::id_of(ds, ds.contacts[i]) == ids[i]);
   ds.finish();
   BOOST_REQUIRE(ds.contacts.size() == ids.size());
-  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(ds.id(ds.contacts[i]) == ids[i]);
+  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(test::id_of(ds, ds.contacts[i]) == ids[i]);
+}
+
+// Ids of a head and a run of digits are packed, a block at a time, and a
+// block that meets an id of another shape is written out, with nothing lost:
+// leading zeros, digits in the head, the longest runs, and the duplicates
+// between a packed block and one written out.
+BOOST_AUTO_TEST_CASE(ids_of_a_head_and_digits_are_packed_and_read_back) {
+  constexpr int kBlock = 1024;
+  // head, then n in `width` digits at least
+  const auto padded = [](uint64_t n, size_t width, std::string_view head = "") {
+    const std::string digits = std::to_string(n);
+    std::string s(head);
+    s.append(width - std::min(width, digits.size()), '0');
+    return s.append(digits);
+  };
+  std::vector<std::string> ids;
+  for (int k = 0; k < kBlock; ++k) ids.push_back(padded(k, 8, "E"));  // packed: 1 + 4 bytes
+  BOOST_REQUIRE(ids[7] == "E00000007");
+  {
+    Dataset ds;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      RawContact r;
+      r.id = ids[i];
+      r.start = 1000;
+      ds.add(r);
+    }
+    BOOST_TEST(ds.id_bytes() == size_t{kBlock} * 5);
+    for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(test::id_of(ds, ds.contacts[i]) == ids[i]);
+  }
+  // Packed, then one of the same length but a letter among the digits
+  // (uniform), then another length (narrow); "E00000007" again: a duplicate
+  // of block 0's.
+  for (int k = 0; k < kBlock; ++k)
+    ids.push_back(k == 500 ? "E0000x500" : k == 700 ? "E700" : k == 900 ? "E00000007" : padded(k + 5000, 8, "E"));
+  // Digits only, with leading zeros.
+  for (int k = 0; k < kBlock; ++k) ids.push_back(padded(k % 3 == 0 ? 0 : k, 7));
+  // 25 digits: the last 19 packed, 6 in the head; the largest number of 19.
+  for (int k = 0; k < kBlock; ++k) ids.push_back(k == 1 ? "1234569999999999999999999" : padded(k * 7919ull, 19, "123456"));
+  // Too long a head (13 bytes) or too few digits (3): written as they are.
+  for (int k = 0; k < kBlock; ++k) ids.push_back(k % 2 == 0 ? padded(k, 8, "ticket-00000-") : "abcdefghijklmnopqrstu");
+  for (int k = 0; k < kBlock; ++k) ids.push_back(padded(k % 1000, 3, "A"));
+  // "A912345" is no "AB12345": its own head is "A" (the digits of a head
+  // never end it), so it is written out; a block it begins is packed as it
+  // is, and holds it again: a duplicate.
+  for (int k = 0; k < kBlock; ++k) ids.push_back(k == 0 ? "AB12345" : k == 1 ? "A912345" : padded(k, 5, "AB"));
+  for (int k = 0; k < kBlock; ++k) ids.push_back(k == 0 ? "A912345" : padded(k, 5, "A8"));
+  // Packed until the last id of the block, then the rest of a block.
+  for (int k = 0; k < kBlock + 300; ++k) ids.push_back(k == kBlock - 1 ? "Q" : padded(k, 12, "Q"));
+  Dataset ds;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    RawContact r;
+    r.id = ids[i];
+    r.start = 1000 + static_cast<Micros>(i);
+    ds.add(r);
+  }
+  BOOST_REQUIRE(ds.contacts.size() == ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(test::id_of(ds, ds.contacts[i]) == ids[i]);
+  ds.finish();
+  BOOST_TEST(ds.duplicates == 1 + 341 + (kBlock / 2 - 1) + (kBlock - 1000) + 1);
+  std::vector<std::string> got, want;
+  for (const Contact& c : ds.contacts) got.push_back(test::id_of(ds, c));
+  std::sort(got.begin(), got.end());
+  want = ids;
+  std::sort(want.begin(), want.end());
+  want.erase(std::unique(want.begin(), want.end()), want.end());
+  BOOST_TEST(got == want);
 }
 
 BOOST_AUTO_TEST_CASE(legs_merge_into_one_contact) {
@@ -340,7 +406,7 @@ BOOST_AUTO_TEST_CASE(legs_merge_into_one_contact) {
   BOOST_REQUIRE(ds.contacts.size() == 3u);
   const Contact* merged = nullptr;
   for (const Contact& c : ds.contacts)
-    if (ds.id(c) == "a") merged = &c;
+    if (test::id_of(ds, c) == "a") merged = &c;
   BOOST_REQUIRE(merged != nullptr);
   BOOST_TEST(format_time(merged->start) == "2026-03-01T09:00:00Z");  // earliest start
   BOOST_TEST(format_time(ds.end(*merged)) == "2026-03-01T09:20:00Z");    // latest end
@@ -390,7 +456,7 @@ BOOST_AUTO_TEST_CASE(contact_times_come_back_exactly) {
 )", &ds).empty());
   std::map<std::string, std::pair<std::string, std::string>> got;
   const auto text = [](Micros t) { return t == kNoTime ? std::string("-") : format_time(t); };
-  for (const Contact& c : ds.contacts) got[std::string(ds.id(c))] = {text(ds.answered(c)), text(ds.end(c))};
+  for (const Contact& c : ds.contacts) got[std::string(test::id_of(ds, c))] = {text(ds.answered(c)), text(ds.end(c))};
   const std::map<std::string, std::pair<std::string, std::string>> want = {
       {"s", {"2026-03-01T09:00:30Z", "2026-03-01T10:59:59Z"}},
       {"ms", {"2026-03-01T09:00:01Z", "2026-03-05T23:00:00.001Z"}},
@@ -469,9 +535,9 @@ BOOST_AUTO_TEST_CASE(a_replacing_duplicate_brings_its_conversation_and_identifie
   BOOST_TEST(ds.duplicates == 1);
   BOOST_TEST(ds.legs_merged == 1);
   BOOST_REQUIRE(ds.contacts.size() == 3u);
-  BOOST_TEST(ds.id(ds.contacts[0]) == "a");
-  BOOST_TEST(ds.id(ds.contacts[1]) == "c");
-  BOOST_TEST(ds.id(ds.contacts[2]) == "d");
+  BOOST_TEST(test::id_of(ds, ds.contacts[0]) == "a");
+  BOOST_TEST(test::id_of(ds, ds.contacts[1]) == "c");
+  BOOST_TEST(test::id_of(ds, ds.contacts[2]) == "d");
   BOOST_TEST(ds.contacts[0].customer == ds.contacts[1].customer);
   BOOST_TEST(ds.contacts[0].customer != ds.contacts[2].customer);
 }
@@ -489,9 +555,9 @@ BOOST_AUTO_TEST_CASE(legs_are_found_when_duplicates_put_records_out_of_order) {
   BOOST_TEST(ds.duplicates == 1);
   BOOST_TEST(ds.legs_merged == 1);
   BOOST_REQUIRE(ds.contacts.size() == 2u);
-  BOOST_TEST(ds.id(ds.contacts[0]) == "x");
+  BOOST_TEST(test::id_of(ds, ds.contacts[0]) == "x");
   BOOST_TEST((ds.contacts[0].outcome == Outcome::resolved));  // y's, the last leg of k2
-  BOOST_TEST(ds.id(ds.contacts[1]) == "z");
+  BOOST_TEST(test::id_of(ds, ds.contacts[1]) == "z");
 }
 
 BOOST_AUTO_TEST_CASE(order_ties_break_on_id_then_channel) {

@@ -21,6 +21,12 @@ inline constexpr const char* kWorked =
 {"id":"5","channel":"phone","start":"2026-03-27T08:00:00Z","service":"credit-impot","customer":"A"}
 )";
 
+// c's id, as a string that outlives the room its view may lie in.
+inline std::string id_of(const Dataset& ds, const Contact& c) {
+  Dataset::IdRoom room;
+  return std::string(ds.id(c, room));
+}
+
 // Parses every line of `ndjson`; returns the problems of rejected lines.
 inline std::vector<FieldError> load(const std::string& ndjson, Dataset* ds, bool finish = true) {
   RecordParser parser(RecordParser::Mode::kFirstError);

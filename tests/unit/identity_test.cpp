@@ -31,7 +31,7 @@ std::map<std::string, std::string> customers(const std::string& ndjson, Dataset*
   BOOST_REQUIRE(errs.empty());
   std::map<std::string, std::string> out;
   for (const Contact& c : d.contacts)
-    out[std::string(d.id(c))] = c.customer == kNone ? "-" : std::string(d.customer(c));
+    out[test::id_of(d, c)] = c.customer == kNone ? "-" : std::string(d.customer(c));
   return out;
 }
 

@@ -61,7 +61,7 @@ Seen seen(const Dataset& ds) {
   Seen s{{}, static_cast<int64_t>(ds.contacts.size()), ds.duplicates, ds.legs_merged};
   for (const uint32_t i : scan_order(ds, Params{})) {
     const Contact& c = ds.contacts[i];
-    s.order.emplace_back(std::string(ds.customer(c)), std::string(ds.id(c)), static_cast<int>(c.channel));
+    s.order.emplace_back(std::string(ds.customer(c)), test::id_of(ds, c), static_cast<int>(c.channel));
   }
   return s;
 }
