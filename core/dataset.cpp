@@ -27,7 +27,7 @@ void Dataset::add(const RawContact& r) {
   Contact c;
   c.start = r.start;
   c.id = static_cast<uint32_t>(accepted++);
-  c.answered_code = time_code(r.start, r.answered, c.id, &far_answered_);
+  if (keep_answered) answered_codes_.push_back(time_code(r.start, r.answered, c.id, &far_answered_));
   c.end_code = time_code(r.start, r.end, c.id, &far_end_);
   add_id(c.id, r.id);
   const uint32_t service = r.has_service ? services.intern(r.service) : 0;
@@ -182,6 +182,7 @@ void Dataset::reserve(size_t records) {
   if (records <= contacts.capacity()) return;
   const size_t more = records - contacts.size();
   contacts.reserve(records);
+  if (keep_answered) answered_codes_.reserve(records);
   expected_records_ = records;
   id_block_.reserve(records / kIdBlock + 1);
   id_form_.reserve(records / kIdBlock + 1);

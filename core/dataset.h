@@ -2,7 +2,7 @@
 // resolved (the last read wins), legs of one conversation merged, and each
 // contact's customer key assigned by linking identifiers (core/identity.h).
 //
-// A Contact is 28 bytes of integers. Services, customers and conversations
+// A Contact is 24 bytes of integers. Services, customers and conversations
 // are interned once. Contact ids are not: each record's id is appended to an
 // arena and duplicates are found at the end by sorting hashes, which costs
 // far less than a hash table of every id (one cache miss per record once the
@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 #include <mutex>
+#include <stdexcept>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,30 +55,13 @@ inline bool is_offset(int32_t code) { return (code & 3) != 3; }
 inline Micros decode(int32_t code) { return Micros{code >> 2} * kScale[code & 3]; }
 }  // namespace offset_code
 
-// A Micros held in two 4-byte halves, so that what holds it needs only
-// 4-byte alignment; it reads and is assigned as a Micros. (A Micros member
-// under #pragma pack would do the same, but a reference bound to it, as
-// std::max binds its arguments, would be misaligned: undefined behaviour.)
-class Micros4 {
- public:
-  Micros4() = default;
-  Micros4(Micros t) { std::memcpy(halves_, &t, sizeof t); }  // NOLINT: converts, as a Micros would
-  operator Micros() const {                                  // NOLINT
-    Micros t;
-    std::memcpy(&t, halves_, sizeof t);
-    return t;
-  }
-
- private:
-  uint32_t halves_[2];
-};
-
-// 28 bytes, 4-byte aligned: one contact in 7 more fits a page than at 32.
-// The service, channel, direction and outcome share 4 bytes.
+// 24 bytes. The service, channel, direction and outcome share 4 bytes; when
+// a contact was answered is kept beside the contacts, by record, and only
+// when asked for (Dataset::keep_answered): only handle times read it.
 inline constexpr int kServiceBits = 24;
 inline constexpr uint32_t kServiceLimit = uint32_t{1} << kServiceBits;  // distinct services a run may have
 struct Contact {
-  Micros4 start;
+  Micros start;
   // Its record: the number the record had in reading order, in the linker
   // too (a duplicate that replaces another brings its own). Its id is in
   // Dataset's id arena (see id()).
@@ -87,13 +71,12 @@ struct Contact {
   Direction direction : 1;
   Outcome outcome : 3;
   uint32_t customer;    // in Dataset::customers, or kNone: unidentified
-  int32_t answered_code;  // offset_code: Dataset::answered(c)
-  int32_t end_code;       // offset_code: Dataset::end(c)
+  int32_t end_code;     // offset_code: Dataset::end(c)
 };
-static_assert(sizeof(Contact) == 28 && alignof(Contact) == 4);
+static_assert(sizeof(Contact) == 24);
 static_assert(kChannelCount <= 16 && static_cast<int>(Outcome::unknown) < 8 && static_cast<int>(Direction::out) < 2);
 // Fetches c ahead of its use: both of its cache lines when it straddles two
-// (3 contacts in 8).
+// (2 contacts in 8).
 inline void prefetch_contact(const Contact* c) {
   prefetch(c);
   prefetch(reinterpret_cast<const char*>(c) + sizeof(Contact) - 1);
@@ -184,7 +167,11 @@ class Dataset {
       prefetch(&wide_ends_[size_t{form & kFormValue} * kIdBlock + k]);
   }
   // When c was answered, and when it ended: kNoTime when not known.
-  Micros answered(const Contact& c) const { return time_of(c, c.answered_code, far_answered_); }
+  // answered() needs keep_answered; it throws std::logic_error without.
+  Micros answered(const Contact& c) const {
+    if (!keep_answered) throw std::logic_error("Dataset::answered without keep_answered");
+    return time_of(c, answered_codes_[c.id], far_answered_);
+  }
   Micros end(const Contact& c) const { return time_of(c, c.end_code, far_end_); }
   // Its end, or its start when it has none (the end of an episode's span).
   Micros end_or_start(const Contact& c) const {
@@ -212,6 +199,9 @@ class Dataset {
   // kNone. A record without a key or usable identifier of its own takes its
   // contact's (another leg's) when it is a leg that counts.
   bool keep_record_customers = false;
+  // Set before the first add to keep when each contact was answered
+  // (answered()): 4 bytes a record more, which only handle times need.
+  bool keep_answered = false;
   std::vector<uint32_t> record_customers;
   // How many contacts finish() hands the linker at a time (Linker::resolve).
   // Only the tests change it.
@@ -231,6 +221,7 @@ class Dataset {
   int32_t time_code(Micros start, Micros t, uint32_t id, std::unordered_map<uint32_t, Micros>* far);
   // The times offset_code cannot hold, by record (Contact::id).
   std::unordered_map<uint32_t, Micros> far_answered_, far_end_;
+  SpillVector<int32_t> answered_codes_;  // by record (Contact::id), when keep_answered: offset_code
   void drop_duplicates();
   // Removes the contacts at `places` (ascending), keeping the others' order.
   void erase_at(std::span<const uint32_t> places);

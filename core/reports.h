@@ -81,6 +81,7 @@ struct HandleReport {
 // Handle time = end − (answered, else start), for every contact with an end;
 // wait = answered − start. Rows by service (bytes, "(all)" last), then
 // channel (bytes, "(all)" last); only services and channels with contacts.
+// The contacts must have been read with Dataset::keep_answered.
 HandleReport compute_handle(const Dataset& ds);
 Table handle_table(const HandleReport& r, Format f);
 
