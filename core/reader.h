@@ -46,8 +46,10 @@ struct RecordSink {
 };
 
 // Lines cut per batch: large enough that handing batches over costs nothing,
-// small enough that a few in flight stay within a few tens of MiB.
-inline constexpr size_t kBatchBytes = 2 << 20;
+// small enough that the few in flight stay within about 15 MiB, text and
+// parsed records (at 2 MiB, stats read 1M records in the same time, with
+// 113 MiB at the peak against 100).
+inline constexpr size_t kBatchBytes = 1 << 20;
 
 // Reads `paths` ("-" is standard input) in order. `threads` <= 1 parses on
 // the calling thread; more starts threads - 1 parsing threads besides it.
