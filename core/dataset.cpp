@@ -202,9 +202,10 @@ void Dataset::drop_duplicates() {
   // a whole they would be; here, on threads, they are first placed by
   // their top kBucketBits bits, each range of records counting then
   // placing its own in reading order, and each bucket is sorted alone (it
-  // fits in the cache). Hashed here rather than as records come, twice
-  // (to count, to place): the ids are read in the order they were written,
-  // and the hashes need no room until now.
+  // fits in the cache), half the buckets at a time. Hashed here rather
+  // than as records come, three times (to count, then to place each half):
+  // the ids are read in the order they were written, and the hashes need
+  // no room until now.
   constexpr int kBucketBits = 10;
   constexpr size_t kBuckets = size_t{1} << kBucketBits;
   const size_t n = contacts.size();
@@ -213,56 +214,10 @@ void Dataset::drop_duplicates() {
     return static_cast<uint32_t>(h >> 32);
   };
   const size_t parts = parallel_parts(n, threads);
-  std::vector<uint64_t> next(parts * kBuckets, 0);  // counts, then where a range's next entry of a bucket goes
+  std::vector<uint64_t> counts(parts * kBuckets, 0);  // by range of records, then bucket
   for_parts(n, parts, [&](size_t k, size_t begin, size_t end) {
-    uint64_t* count = &next[k * kBuckets];
+    uint64_t* count = &counts[k * kBuckets];
     for (size_t i = begin; i < end; ++i) ++count[hash_of(i) >> (32 - kBucketBits)];
-  });
-  std::vector<uint64_t> bucket_begin(kBuckets + 1);
-  uint64_t at = 0;
-  for (size_t b = 0; b < kBuckets; ++b) {
-    bucket_begin[b] = at;
-    for (size_t k = 0; k < parts; ++k) {
-      const uint64_t count = next[k * kBuckets + b];
-      next[k * kBuckets + b] = at;
-      at += count;
-    }
-  }
-  bucket_begin[kBuckets] = at;
-  // Written at random among 2 x kBuckets places: on huge pages, so that
-  // they do not also take as many TLB entries.
-  BigVector<uint64_t> byhash(n);
-  for_parts(n, parts, [&](size_t k, size_t begin, size_t end) {
-    uint64_t* place = &next[k * kBuckets];
-    for (size_t i = begin; i < end; ++i) {
-      const uint32_t h = hash_of(i);
-      byhash[place[h >> (32 - kBucketBits)]++] = uint64_t{h} << 32 | i;
-    }
-  });
-  // A bucket's entries are in reading order: two stable counting passes over
-  // the rest of the hash (the low 11 bits, then the 11 above) sort it.
-  constexpr int kDigitBits = (32 - kBucketBits) / 2;
-  static_assert(kBucketBits + 2 * kDigitBits == 32);
-  for_parts(kBuckets, parts, [&](size_t, size_t begin, size_t end) {
-    std::vector<uint64_t> spare;
-    std::vector<uint32_t> count(size_t{1} << kDigitBits);
-    for (size_t b = begin; b < end; ++b) {
-      uint64_t* first = byhash.data() + bucket_begin[b];
-      const size_t size = bucket_begin[b + 1] - bucket_begin[b];
-      if (size < 2) continue;
-      spare.resize(size);
-      uint64_t *from = first, *to = spare.data();
-      for (const int shift : {32, 32 + kDigitBits}) {
-        std::fill(count.begin(), count.end(), 0);
-        const auto digit = [&](uint64_t e) { return (e >> shift) & ((uint64_t{1} << kDigitBits) - 1); };
-        for (size_t i = 0; i < size; ++i) ++count[digit(from[i])];
-        uint32_t sum = 0;
-        for (uint32_t& c : count) sum += std::exchange(c, sum);
-        for (size_t i = 0; i < size; ++i) to[count[digit(from[i])]++] = from[i];
-        std::swap(from, to);
-      }
-      // After two passes the sorted entries are back in the bucket.
-    }
   });
   // Records that share 32 bits of hash (some thousands among 10M, besides
   // the duplicates) are split into classes of equal (channel, id); each
@@ -278,16 +233,70 @@ void Dataset::drop_duplicates() {
   };
   // (contact, group) while the hashes are alive: 8 bytes a candidate.
   std::vector<std::pair<uint32_t, uint32_t>> found;
-  for (size_t i = 0, group = 0; i < n;) {
-    size_t j = i + 1;
-    while (j < n && byhash[j] >> 32 == byhash[i] >> 32) ++j;
-    if (j - i > 1) {
-      for (size_t k = i; k < j; ++k) found.emplace_back(static_cast<uint32_t>(byhash[k]), static_cast<uint32_t>(group));
-      ++group;
+  uint32_t group = 0;
+  // The entries of half the buckets at a time: 4 bytes a record at most,
+  // where all at once took 8, when the linker's tables are made beside
+  // (at 10M records, the peak of memory after reading), for one more pass
+  // of hashing.
+  constexpr size_t kHalf = kBuckets / 2;
+  for (size_t low = 0; low < kBuckets; low += kHalf) {
+    std::vector<uint64_t> next(parts * kBuckets, 0);  // where a range's next entry of a bucket goes
+    std::vector<uint64_t> bucket_begin(kBuckets + 1, 0);
+    uint64_t at = 0;
+    for (size_t b = low; b < low + kHalf; ++b) {
+      bucket_begin[b] = at;
+      for (size_t k = 0; k < parts; ++k) {
+        next[k * kBuckets + b] = at;
+        at += counts[k * kBuckets + b];
+      }
     }
-    i = j;
+    bucket_begin[low + kHalf] = at;
+    // Written at random among 2 x kHalf places: on huge pages, so that
+    // they do not also take as many TLB entries.
+    BigVector<uint64_t> byhash(at);
+    for_parts(n, parts, [&](size_t k, size_t begin, size_t end) {
+      uint64_t* place = &next[k * kBuckets];
+      for (size_t i = begin; i < end; ++i) {
+        const uint32_t h = hash_of(i);
+        const uint32_t b = h >> (32 - kBucketBits);
+        if (b - low < kHalf) byhash[place[b]++] = uint64_t{h} << 32 | i;
+      }
+    });
+    // A bucket's entries are in reading order: two stable counting passes
+    // over the rest of the hash (the low 11 bits, then the 11 above) sort it.
+    constexpr int kDigitBits = (32 - kBucketBits) / 2;
+    static_assert(kBucketBits + 2 * kDigitBits == 32);
+    for_parts(kHalf, parts, [&](size_t, size_t begin, size_t end) {
+      std::vector<uint64_t> spare;
+      std::vector<uint32_t> count(size_t{1} << kDigitBits);
+      for (size_t b = low + begin; b < low + end; ++b) {
+        uint64_t* first = byhash.data() + bucket_begin[b];
+        const size_t size = bucket_begin[b + 1] - bucket_begin[b];
+        if (size < 2) continue;
+        spare.resize(size);
+        uint64_t *from = first, *to = spare.data();
+        for (const int shift : {32, 32 + kDigitBits}) {
+          std::fill(count.begin(), count.end(), 0);
+          const auto digit = [&](uint64_t e) { return (e >> shift) & ((uint64_t{1} << kDigitBits) - 1); };
+          for (size_t i = 0; i < size; ++i) ++count[digit(from[i])];
+          uint32_t sum = 0;
+          for (uint32_t& c : count) sum += std::exchange(c, sum);
+          for (size_t i = 0; i < size; ++i) to[count[digit(from[i])]++] = from[i];
+          std::swap(from, to);
+        }
+        // After two passes the sorted entries are back in the bucket.
+      }
+    });
+    for (size_t i = 0; i < byhash.size();) {
+      size_t j = i + 1;
+      while (j < byhash.size() && byhash[j] >> 32 == byhash[i] >> 32) ++j;
+      if (j - i > 1) {
+        for (size_t k = i; k < j; ++k) found.emplace_back(static_cast<uint32_t>(byhash[k]), group);
+        ++group;
+      }
+      i = j;
+    }
   }
-  release(byhash);
   std::sort(found.begin(), found.end());
   std::vector<Candidate> candidates;
   candidates.reserve(found.size());

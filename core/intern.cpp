@@ -4,6 +4,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include <sys/mman.h>
+
 #include "core/diag.h"
 
 namespace parcours {
@@ -61,10 +63,42 @@ Interner::Interner(Index index) : slots_(64), slot_count_(64), indexed_(index ==
 }
 
 void Interner::seal() {
-  // The table goes first: the index does not read it.
+  if (sealed()) return;
+  // The table goes first: the entries are walked in order, not looked up.
   slots_ = GrowArray<Slot>();
   slot_count_ = 0;
-  index();
+  where_.resize(size_);
+  for (size_t b = 0; b < blocks_.size(); ++b) {
+    BigVector<char>& block = blocks_[b];
+    char* const first = block.data();
+    size_t out = 0;
+    for (size_t offset = 0; offset < block.size();) {
+      const char* e = first + offset;
+      const uint32_t id = id_at(e);
+      const std::string_view s = text(e + 4);
+      const size_t bytes = static_cast<size_t>(s.data() - (e + 4)) + s.size();  // length and string
+      const size_t size = (bytes + 3) / 4 * 4;
+      where_[id] = static_cast<uint32_t>(b << kOffsetBits | out / 4);
+      std::memmove(first + out, e + 4, bytes);
+      std::memset(first + out + bytes, 0, size - bytes);
+      out += size;
+      offset += (4 + bytes + 3) / 4 * 4;
+    }
+    block.resize(out);
+    // The whole pages past the last entry, back to the system.
+    constexpr uintptr_t kPage = 4096;
+    const uintptr_t from = (reinterpret_cast<uintptr_t>(first + out) + kPage - 1) / kPage * kPage;
+    const uintptr_t to = reinterpret_cast<uintptr_t>(first + block.capacity()) / kPage * kPage;
+    if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+  }
+  skip_ = 0;
+  indexed_ = true;
+}
+
+size_t Interner::entry_bytes() const {
+  size_t n = 0;
+  for (const BigVector<char>& b : blocks_) n += b.size();
+  return n;
 }
 
 void Interner::index() {
@@ -76,7 +110,7 @@ void Interner::index() {
     const char* const first = blocks_[b].data();
     for (size_t offset = 0; offset < blocks_[b].size();) {
       const char* e = first + offset;
-      const std::string_view s = text(e);
+      const std::string_view s = text(e + 4);
       where_[id_at(e)] = static_cast<uint32_t>(b << kOffsetBits | offset / 4);
       offset += (static_cast<size_t>(s.data() - e) + s.size() + 3) / 4 * 4;
     }
@@ -91,7 +125,7 @@ uint32_t Interner::find(std::string_view s) const {
     if (slot.place == kNone) return kNone;
     if (slot.tag == tag) {
       const char* e = at(slot.place);
-      if (text(e) == s) return id_at(e);
+      if (text(e + 4) == s) return id_at(e);
     }
   }
 }
@@ -105,7 +139,7 @@ uint32_t Interner::intern(std::string_view s, uint64_t hash, bool* added) {
     if (slot.place == kNone) break;
     if (slot.tag == tag) {
       const char* e = at(slot.place);
-      if (text(e) == s) {
+      if (text(e + 4) == s) {
         if (added != nullptr) *added = false;
         return id_at(e);
       }

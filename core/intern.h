@@ -40,15 +40,20 @@ class Interner {
   uint32_t find(std::string_view s) const;
   // Frees the lookup table (at most 2/3 full: 12 bytes or more a string,
   // 94 MiB for 6.6M strings) once no string will be added or looked up,
-  // after index(): view() and warm_view() still work; intern() and find()
-  // throw std::logic_error, and warm() must not be called.
+  // and the 4 bytes of each entry that held its id (26 MB for 6.6M
+  // strings): each block's entries move down without them, its pages
+  // past the last go back to the system, and ids are mapped to the new
+  // places. view() and warm_view() still work; intern() and find() throw
+  // std::logic_error, and warm() must not be called.
   void seal();
+  // The bytes the entries take.
+  size_t entry_bytes() const;
   bool sealed() const { return slot_count_ == 0; }
   // Maps ids to their strings, if not done yet (Index::when_asked), from a
   // walk through the entries; strings added afterwards are mapped as they
   // come. view() and warm_view() need it.
   void index();
-  std::string_view view(uint32_t id) const { return text(at(where_[id])); }
+  std::string_view view(uint32_t id) const { return text(at(where_[id]) + skip_); }
   uint32_t size() const { return size_; }
   // Warming the caches for intern(s, hash) a little later, in two steps
   // some records apart: the slot first (step 0); then, once it has
@@ -74,8 +79,8 @@ class Interner {
     uint32_t tag;    // high 32 bits of the hash, to skip most string compares
     uint32_t place;  // kNone when empty
   };
-  // An entry: its id (4 bytes), its length (1 byte, or 0xff and 4 bytes),
-  // the string, padding to a multiple of 4 bytes.
+  // An entry: its id (4 bytes; until seal()), its length (1 byte, or 0xff
+  // and 4 bytes), the string, padding to a multiple of 4 bytes.
   const char* at(uint32_t place) const {
     return blocks_[place >> kOffsetBits].data() + size_t{place & ((1u << kOffsetBits) - 1)} * 4;
   }
@@ -84,12 +89,13 @@ class Interner {
     std::memcpy(&id, e, 4);
     return id;
   }
-  static std::string_view text(const char* e) {
-    const auto n = static_cast<unsigned char>(e[4]);
-    if (n < 0xff) return {e + 5, n};
+  // The string whose length is at `length`.
+  static std::string_view text(const char* length) {
+    const auto n = static_cast<unsigned char>(length[0]);
+    if (n < 0xff) return {length + 1, n};
     uint32_t len;
-    std::memcpy(&len, e + 5, 4);
-    return {e + 9, len};
+    std::memcpy(&len, length + 1, 4);
+    return {length + 5, len};
   }
   // The slot is chosen from the tag alone, so growing the table never reads
   // the strings again (that was most of the cost of interning millions of
@@ -111,6 +117,7 @@ class Interner {
   GrowArray<Slot> slots_;
   uint64_t slot_count_ = 0;  // 0 once sealed
   uint32_t size_ = 0;
+  uint32_t skip_ = 4;  // the bytes of an entry before its length: its id, until seal()
   bool indexed_;
 };
 

@@ -97,14 +97,19 @@ BOOST_AUTO_TEST_CASE(interner_warming_changes_nothing) {
 
 // Sealed, an interner keeps every string and its id but looks nothing up:
 // interning or finding then is a mistake of the caller, and says so
-// rather than answer from a table that is gone.
+// rather than answer from a table that is gone. The entries lose the 4
+// bytes that held their ids.
 BOOST_AUTO_TEST_CASE(interner_sealed_keeps_its_strings_and_refuses_lookups) {
   Interner in;
   for (uint32_t i = 0; i < 5000; ++i) in.intern(std::to_string(i));
   BOOST_TEST(!in.sealed());
+  const size_t bytes = in.entry_bytes();
   in.seal();
   BOOST_TEST(in.sealed());
   BOOST_TEST(in.size() == 5000u);
+  BOOST_TEST(in.entry_bytes() == bytes - 4 * 5000);  // the ids are gone from the entries
+  in.seal();  // again: nothing changes
+  BOOST_TEST(in.entry_bytes() == bytes - 4 * 5000);
   for (uint32_t i = 0; i < 5000; ++i) BOOST_REQUIRE(in.view(i) == std::to_string(i));
   BOOST_CHECK_THROW(in.intern("7"), std::logic_error);
   BOOST_CHECK_THROW(in.intern("new"), std::logic_error);
@@ -130,7 +135,9 @@ BOOST_AUTO_TEST_CASE(interner_indexed_when_asked_maps_every_id) {
       BOOST_TEST(in.size() == strings.size());
       BOOST_TEST(in.find(strings[7]) == 7u);
       if (sealing) {
+        const size_t bytes = in.entry_bytes();
         in.seal();
+        BOOST_TEST(in.entry_bytes() == bytes - 4 * strings.size());
       } else {
         in.index();
         in.index();  // once is enough; again changes nothing
