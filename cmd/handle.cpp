@@ -14,7 +14,7 @@ std::function<int()> setup_handle(CLI::App& app) {
   for (const char* name : {"--window", "--as-of", "--mode", "--any-service"}) app.remove_option(app.get_option(name));
   return [o] {
     Loaded in;
-    in.ds.keep_answered = true;  // handle times
+    in.ds.keep_answered = in.ds.keep_ends = true;  // handle times
     const int status = load("handle", *o, &in);
     if (!in.complete) return status;
     const HandleReport r = compute_handle(in.ds);

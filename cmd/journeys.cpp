@@ -396,6 +396,7 @@ std::function<int()> setup_journeys(CLI::App& app) {
   app.add_flag("--show-ids", *show_ids, "name customers by their keys (identifiers) instead of c1, c2, ...");
   return [o, show_ids] {
     Loaded in;
+    in.ds.keep_ends = true;  // the episodes' ends
     const int status = load("journeys", *o, &in);
     if (!in.complete) return status;
     print_summary("journeys", *o, in);

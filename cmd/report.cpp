@@ -728,7 +728,7 @@ std::function<int()> setup_report(CLI::App& app) {
     // Hashed before they are read: standard input can be read only once.
     std::vector<InputInfo> inputs = hash_inputs(o->files);
     Loaded in;
-    in.ds.keep_answered = true;  // handle times
+    in.ds.keep_answered = in.ds.keep_ends = true;  // handle times
     const int status = load("report", *o, &in);
     if (!in.complete) return status;
     print_summary("report", *o, in);

@@ -28,7 +28,7 @@ void Dataset::add(const RawContact& r) {
   c.start = r.start;
   c.id = static_cast<uint32_t>(accepted++);
   if (keep_answered) answered_codes_.push_back(time_code(r.start, r.answered, c.id, &far_answered_));
-  c.end_code = time_code(r.start, r.end, c.id, &far_end_);
+  if (keep_ends) end_codes_.push_back(time_code(r.start, r.end, c.id, &far_end_));
   add_id(c.id, r.id);
   const uint32_t service = r.has_service ? services.intern(r.service) : 0;
   if (service >= kServiceLimit) throw TooLarge(fmt::format("more than {} distinct services", kServiceLimit));
@@ -172,7 +172,7 @@ int32_t Dataset::time_code(Micros start, Micros t, uint32_t id, std::unordered_m
   return code;
 }
 
-void Dataset::set_end(Contact& c, Micros end) { c.end_code = time_code(c.start, end, c.id, &far_end_); }
+void Dataset::set_end(Contact& c, Micros end) { end_codes_[c.id] = time_code(c.start, end, c.id, &far_end_); }
 
 void Dataset::warm(const RawContact& r, int step) const {
   if (r.conversation_hash != 0) conversations_.warm(r.conversation_hash, step);
@@ -183,6 +183,7 @@ void Dataset::reserve(size_t records) {
   const size_t more = records - contacts.size();
   contacts.reserve(records);
   if (keep_answered) answered_codes_.reserve(records);
+  if (keep_ends) end_codes_.reserve(records);
   expected_records_ = records;
   id_block_.reserve(records / kIdBlock + 1);
   id_form_.reserve(records / kIdBlock + 1);
@@ -557,8 +558,10 @@ void Dataset::finish() {
       Contact& later = contacts[legs[k].contact];
       // Earliest start is the first leg's; latest end; last leg's outcome;
       // the first known customer; everything else from the first leg.
-      const Micros later_end = end(later), first_end = end(first);
-      if (later_end != kNoTime && (first_end == kNoTime || later_end > first_end)) set_end(first, later_end);
+      if (keep_ends) {
+        const Micros later_end = end(later), first_end = end(first);
+        if (later_end != kNoTime && (first_end == kNoTime || later_end > first_end)) set_end(first, later_end);
+      }
       first.outcome = later.outcome;
       if (first.customer == kNone) first.customer = later.customer;
       merged.push_back(legs[k].contact);

@@ -2,7 +2,7 @@
 // resolved (the last read wins), legs of one conversation merged, and each
 // contact's customer key assigned by linking identifiers (core/identity.h).
 //
-// A Contact is 24 bytes of integers. Services, customers and conversations
+// A Contact is 20 bytes of integers. Services, customers and conversations
 // are interned once. Contact ids are not: each record's id is appended to an
 // arena and duplicates are found at the end by sorting hashes, which costs
 // far less than a hash table of every id (one cache miss per record once the
@@ -55,13 +55,33 @@ inline bool is_offset(int32_t code) { return (code & 3) != 3; }
 inline Micros decode(int32_t code) { return Micros{code >> 2} * kScale[code & 3]; }
 }  // namespace offset_code
 
-// 24 bytes. The service, channel, direction and outcome share 4 bytes; when
-// a contact was answered is kept beside the contacts, by record, and only
-// when asked for (Dataset::keep_answered): only handle times read it.
+// A Micros held in two 4-byte halves, so that what holds it needs only
+// 4-byte alignment; it reads and is assigned as a Micros. (A Micros member
+// under #pragma pack would do the same, but a reference bound to it, as
+// std::max binds its arguments, would be misaligned: undefined behaviour.)
+class Micros4 {
+ public:
+  Micros4() = default;
+  Micros4(Micros t) { std::memcpy(halves_, &t, sizeof t); }  // NOLINT: converts, as a Micros would
+  operator Micros() const {                                  // NOLINT
+    Micros t;
+    std::memcpy(&t, halves_, sizeof t);
+    return t;
+  }
+
+ private:
+  uint32_t halves_[2];
+};
+
+// 20 bytes, 4-byte aligned. The service, channel, direction and outcome
+// share 4 bytes. When a contact was answered, and when it ended, are kept
+// beside the contacts, by record, and only when asked for
+// (Dataset::keep_answered, keep_ends): only handle times read the first,
+// and only they and the episodes' ends that journeys writes the second.
 inline constexpr int kServiceBits = 24;
 inline constexpr uint32_t kServiceLimit = uint32_t{1} << kServiceBits;  // distinct services a run may have
 struct Contact {
-  Micros start;
+  Micros4 start;
   // Its record: the number the record had in reading order, in the linker
   // too (a duplicate that replaces another brings its own). Its id is in
   // Dataset's id arena (see id()).
@@ -71,12 +91,11 @@ struct Contact {
   Direction direction : 1;
   Outcome outcome : 3;
   uint32_t customer;    // in Dataset::customers, or kNone: unidentified
-  int32_t end_code;     // offset_code: Dataset::end(c)
 };
-static_assert(sizeof(Contact) == 24);
+static_assert(sizeof(Contact) == 20 && alignof(Contact) == 4);
 static_assert(kChannelCount <= 16 && static_cast<int>(Outcome::unknown) < 8 && static_cast<int>(Direction::out) < 2);
 // Fetches c ahead of its use: both of its cache lines when it straddles two
-// (2 contacts in 8).
+// (1 contact in 4).
 inline void prefetch_contact(const Contact* c) {
   prefetch(c);
   prefetch(reinterpret_cast<const char*>(c) + sizeof(Contact) - 1);
@@ -167,16 +186,24 @@ class Dataset {
       prefetch(&wide_ends_[size_t{form & kFormValue} * kIdBlock + k]);
   }
   // When c was answered, and when it ended: kNoTime when not known.
-  // answered() needs keep_answered; it throws std::logic_error without.
+  // answered() needs keep_answered, end() and end_or_start() keep_ends;
+  // they throw std::logic_error without.
   Micros answered(const Contact& c) const {
     if (!keep_answered) throw std::logic_error("Dataset::answered without keep_answered");
     return time_of(c, answered_codes_[c.id], far_answered_);
   }
-  Micros end(const Contact& c) const { return time_of(c, c.end_code, far_end_); }
+  Micros end(const Contact& c) const {
+    if (!keep_ends) throw std::logic_error("Dataset::end without keep_ends");
+    return time_of(c, end_codes_[c.id], far_end_);
+  }
   // Its end, or its start when it has none (the end of an episode's span).
   Micros end_or_start(const Contact& c) const {
-    return c.end_code == offset_code::kAbsent ? Micros{c.start} : time_of(c, c.end_code, far_end_);
+    if (!keep_ends) throw std::logic_error("Dataset::end_or_start without keep_ends");
+    const int32_t code = end_codes_[c.id];
+    return code == offset_code::kAbsent ? Micros{c.start} : time_of(c, code, far_end_);
   }
+  // Warms the caches for end(c) (with keep_ends).
+  void warm_end(const Contact& c) const { prefetch(&end_codes_[c.id]); }
   void set_end(Contact& c, Micros end);
   std::string_view service(const Contact& c) const { return services.view(c.service); }
   std::string_view customer(const Contact& c) const { return customers.view(c.customer); }
@@ -200,8 +227,11 @@ class Dataset {
   // contact's (another leg's) when it is a leg that counts.
   bool keep_record_customers = false;
   // Set before the first add to keep when each contact was answered
-  // (answered()): 4 bytes a record more, which only handle times need.
+  // (answered()), and when it ended (end()): 4 bytes a record more each.
+  // Only handle times need the first; they and the ends of episodes
+  // (Episode::end) the second.
   bool keep_answered = false;
+  bool keep_ends = false;
   std::vector<uint32_t> record_customers;
   // How many contacts finish() hands the linker at a time (Linker::resolve).
   // Only the tests change it.
@@ -221,7 +251,8 @@ class Dataset {
   int32_t time_code(Micros start, Micros t, uint32_t id, std::unordered_map<uint32_t, Micros>* far);
   // The times offset_code cannot hold, by record (Contact::id).
   std::unordered_map<uint32_t, Micros> far_answered_, far_end_;
-  SpillVector<int32_t> answered_codes_;  // by record (Contact::id), when keep_answered: offset_code
+  // By record (Contact::id), offset_codes, when kept.
+  SpillVector<int32_t> answered_codes_, end_codes_;
   void drop_duplicates();
   // Removes the contacts at `places` (ascending), keeping the others' order.
   void erase_at(std::span<const uint32_t> places);

@@ -35,7 +35,7 @@ struct Episode {
   std::span<const uint32_t> contacts;  // indices into Dataset::contacts, in order
   uint32_t channels;               // bit set of the channels used
   uint32_t switches;               // repeats on another channel than the previous contact
-  Micros end;                      // latest end (or start) among its contacts
+  Micros end;                      // latest end (or start) among its contacts; kNoTime unless Dataset::keep_ends
   bool cohort;                     // first contact at or before T − W
   bool resolved;                   // first-contact resolved (SPEC §4)
   int breadth() const { return std::popcount(channels); }
@@ -66,10 +66,15 @@ void for_each_episode(const Dataset& ds, const Params& p, std::span<const uint32
   const Micros cutoff = as_of == kNoTime ? kNoTime : as_of - p.window;
   const auto& cs = ds.contacts;
   // The contacts come in scan order, from anywhere in memory: those 16 on
-  // are fetched meanwhile.
+  // are fetched meanwhile, and the ends of those 8 on (kept by record,
+  // where each contact tells).
+  const bool ends = ds.keep_ends;
   size_t warmed = 0;
   const auto warm_to = [&](size_t k) {
-    for (k = std::min(k, order.size()); warmed < k; ++warmed) prefetch_contact(&cs[order[warmed]]);
+    for (k = std::min(k, order.size()); warmed < k; ++warmed) {
+      prefetch_contact(&cs[order[warmed]]);
+      if (ends && warmed >= 8) ds.warm_end(cs[order[warmed - 8]]);
+    }
   };
   size_t i = 0;
   while (i < order.size()) {
@@ -80,7 +85,7 @@ void for_each_episode(const Dataset& ds, const Params& p, std::span<const uint32
     e.service = first.service;
     e.channels = 1u << static_cast<unsigned>(first.channel);
     e.switches = 0;
-    e.end = ds.end_or_start(first);
+    e.end = ends ? ds.end_or_start(first) : kNoTime;
     size_t j = i + 1;
     for (; j < order.size(); ++j) {
       warm_to(j + 17);
@@ -90,7 +95,7 @@ void for_each_episode(const Dataset& ds, const Params& p, std::span<const uint32
       if (c.start - prev.start > p.window) break;  // not a repeat: a new episode starts
       e.channels |= 1u << static_cast<unsigned>(c.channel);
       e.switches += c.channel != prev.channel;
-      e.end = std::max(e.end, ds.end_or_start(c));
+      if (ends) e.end = std::max(e.end, ds.end_or_start(c));
     }
     e.contacts = std::span<const uint32_t>(order.data() + i, j - i);
     e.cohort = cutoff != kNoTime && first.start <= cutoff;

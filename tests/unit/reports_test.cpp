@@ -169,7 +169,7 @@ BOOST_AUTO_TEST_CASE(medians_and_percentiles) {
 
 BOOST_AUTO_TEST_CASE(handle_times) {
   Dataset ds;
-  ds.keep_answered = true;
+  ds.keep_answered = ds.keep_ends = true;
   test::load(R"({"id":"1","channel":"phone","start":"2026-03-01T09:00:00Z","answered":"2026-03-01T09:00:30Z","end":"2026-03-01T09:05:30Z","service":"s"}
 {"id":"2","channel":"phone","start":"2026-03-01T10:00:00Z","end":"2026-03-01T10:01:00Z","service":"s","direction":"out"}
 {"id":"3","channel":"phone","start":"2026-03-01T11:00:00Z","answered":"2026-03-01T11:01:00Z","service":"s"}
