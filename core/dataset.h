@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <cstring>
 #include <mutex>
-#include <stdexcept>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
