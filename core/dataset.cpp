@@ -235,7 +235,7 @@ void Dataset::drop_duplicates() {
   // (contact, group) while the hashes are alive: 8 bytes a candidate.
   std::vector<std::pair<uint32_t, uint32_t>> found;
   uint32_t group = 0;
-  // The entries of half the buckets at a time: 4 bytes a record at most,
+  // The entries of half the buckets at a time: about 4 bytes a record,
   // where all at once took 8, when the linker's tables are made beside
   // (at 10M records, the peak of memory after reading), for one more pass
   // of hashing.
