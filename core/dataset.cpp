@@ -85,7 +85,7 @@ uint32_t Dataset::packed_form(std::string_view id) {
 }
 
 size_t Dataset::pack_id(std::string_view id, uint32_t form, char* out) {
-  const uint32_t value = form & kFormValue, head = value >> kHeadShift, digits = value & ((1u << kHeadShift) - 1);
+  const auto [head, digits] = packed_shape(form);
   // The form of the id itself: its head cannot end with a digit, but where
   // the digits are more than kMaxDigits.
   if (id.size() != head + digits || (digits < kMaxDigits && head > 0 && is_digit(id[head - 1]))) return 0;
@@ -118,33 +118,26 @@ uint64_t Dataset::id_hash(const Contact& c) const {
 }
 
 std::string_view Dataset::unpack_id(const char* first, uint32_t form, uint32_t k, IdRoom& room) {
-  const uint32_t value = form & kFormValue, head = value >> kHeadShift, digits = value & ((1u << kHeadShift) - 1);
-  const uint32_t bytes = kPackedBytes[digits];
-  const char* e = first + size_t{k} * (head + bytes);
-  std::memcpy(room.bytes, e, head);
+  const PackedShape shape = packed_shape(form);
+  const char* e = first + size_t{k} * shape.size();
+  std::memcpy(room.bytes, e, shape.head);
   uint64_t number = 0;
-  for (uint32_t j = bytes; j-- > 0;) number = number << 8 | static_cast<unsigned char>(e[head + j]);
-  // Two digits at a time, from the last.
-  static constexpr auto kPairs = [] {
-    std::array<char, 200> pairs{};
-    for (int i = 0; i < 100; ++i) pairs[2 * i] = static_cast<char>('0' + i / 10), pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
-    return pairs;
-  }();
-  uint32_t j = head + digits;
-  for (; j >= head + 2; j -= 2, number /= 100) std::memcpy(room.bytes + j - 2, &kPairs[number % 100 * 2], 2);
-  if (j > head) room.bytes[head] = static_cast<char>('0' + number);
-  return {room.bytes, head + digits};
+  for (uint32_t j = kPackedBytes[shape.digits]; j-- > 0;) number = number << 8 | static_cast<unsigned char>(e[shape.head + j]);
+  const uint32_t size = shape.head + shape.digits;
+  for (uint32_t j = size; j-- > shape.head; number /= 10) room.bytes[j] = static_cast<char>('0' + number % 10);
+  return {room.bytes, size};
 }
 
 void Dataset::unpack_id_block(uint32_t k) {
-  const uint32_t form = id_form_.back(), value = form & kFormValue;
+  const uint32_t form = id_form_.back();
   const size_t first = id_block_.back();
   std::string text;
   IdRoom room;
   for (uint32_t j = 0; j < k; ++j) text.append(unpack_id(id_arena_.data() + first, form, j, room));
   id_arena_.resize(first);
   id_arena_.insert(id_arena_.end(), text.begin(), text.end());
-  id_form_.back() = kUniform << kFormShift | ((value >> kHeadShift) + (value & ((1u << kHeadShift) - 1)));
+  const PackedShape shape = packed_shape(form);
+  id_form_.back() = kUniform << kFormShift | (shape.head + shape.digits);
 }
 
 void Dataset::reform_id_block(uint32_t k, uint64_t end) {

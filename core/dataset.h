@@ -293,6 +293,15 @@ class Dataset {
     return bytes;
   }();
   static_assert(kPackedBytes[4] == 2 && kPackedBytes[8] == 4 && kPackedBytes[9] == 4 && kPackedBytes[19] == 8);
+  // The shape of a packed block's ids, from its form.
+  struct PackedShape {
+    uint32_t head, digits;
+    uint32_t size() const { return head + kPackedBytes[digits]; }  // the bytes of one id, packed
+  };
+  static PackedShape packed_shape(uint32_t form) {
+    const uint32_t value = form & kFormValue;
+    return {value >> kHeadShift, value & ((1u << kHeadShift) - 1)};
+  }
   struct IdSpan {
     uint32_t begin, end;  // from where record i's block begins in the arena
   };
@@ -316,7 +325,7 @@ class Dataset {
       case kUniform:
         return {k * value, (k + 1) * value};
       case kPacked: {
-        const uint32_t size = (value >> kHeadShift) + kPackedBytes[value & ((1u << kHeadShift) - 1)];
+        const uint32_t size = packed_shape(form).size();
         return {k * size, (k + 1) * size};
       }
       case kNarrow: {
