@@ -917,6 +917,8 @@ void Linker::release_records() {
   release(starts_);
   release(block_begin_);
   release(keyed_);
+  release(label_);
+  release(kind_);
 }
 
 }  // namespace parcours

@@ -160,7 +160,9 @@ class Linker {
   int64_t refused() const { return refused_; }
   int64_t max_fanout() const { return max_fanout_; }
   const std::string& region() const { return phones_.region(); }
-  // Frees the per-record lists (customer_node no longer works).
+  // Frees the per-record lists, and the labels and kinds of the nodes (6
+  // bytes a node: 38 MiB at 10M records): customer_node no longer works.
+  // The names stay, for key_text and dropped().
   void release_records();
 
   // The string an identifier is interned under, into *name: true when that
