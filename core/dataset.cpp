@@ -165,7 +165,53 @@ int32_t Dataset::time_code(Micros start, Micros t, uint32_t id, std::unordered_m
   return code;
 }
 
-void Dataset::set_end(Contact& c, Micros end) { end_codes_[c.id] = time_code(c.start, end, c.id, &far_end_); }
+void Dataset::set_end(Contact& c, Micros end) { end_codes_.set(c.id, time_code(c.start, end, c.id, &far_end_)); }
+
+void OffsetCodes::seal_block() {
+  uint32_t others = 0;
+  for (const int32_t code : filling_) others += narrow(code) == kOther2;
+  const uint64_t at = arena_.size();
+  if (others > kOthers) {
+    arena_.resize(at + 2 * kBlock);
+    std::memcpy(&arena_[at], filling_.data(), sizeof filling_);
+    blocks_.push_back(at << 1 | 1);
+  } else {
+    arena_.resize(at + kBlock);
+    const uint32_t first = static_cast<uint32_t>(blocks_.size()) * kBlock;
+    for (uint32_t k = 0; k < kBlock; ++k) {
+      const uint16_t n = narrow(filling_[k]);
+      arena_[at + k] = n;
+      if (n == kOther2) others_.emplace(first + k, filling_[k]);
+    }
+    blocks_.push_back(at << 1);
+  }
+  filled_ = 0;
+}
+
+void OffsetCodes::set(uint32_t record, int32_t code) {
+  const size_t block = record / kBlock, k = record % kBlock;
+  if (block == blocks_.size()) {
+    filling_[k] = code;
+    return;
+  }
+  const uint64_t b = blocks_[block];
+  if (b & 1) {
+    std::memcpy(&arena_[(b >> 1) + 2 * k], &code, sizeof code);
+    return;
+  }
+  // A 2-byte block takes any code: one with no 2-byte form goes to the
+  // table (a merged leg's end, seldom).
+  uint16_t& n = arena_[(b >> 1) + k];
+  if (n == kOther2) others_.erase(record);
+  n = narrow(code);
+  if (n == kOther2) others_.emplace(record, code);
+}
+
+size_t OffsetCodes::wide_blocks() const {
+  size_t n = 0;
+  for (const uint64_t b : blocks_) n += b & 1;
+  return n;
+}
 
 void Dataset::warm(const RawContact& r, int step) const {
   if (r.conversation_hash != 0) conversations_.warm(r.conversation_hash, step);

@@ -478,6 +478,55 @@ BOOST_AUTO_TEST_CASE(contact_times_come_back_exactly) {
   BOOST_CHECK_THROW(without.end_or_start(without.contacts[0]), std::logic_error);
 }
 
+// Offset codes by record come back as pushed and set, whichever form their
+// block took: 2 bytes for whole seconds up to 18 hours (and absent), the
+// others of such a block in the table while there are few, whole blocks
+// otherwise; the block being filled as well.
+BOOST_AUTO_TEST_CASE(offset_codes_by_record_come_back_in_every_form) {
+  using offset_code::encode;
+  constexpr uint32_t B = OffsetCodes::kBlock;
+  const Micros s = 1000000;
+  std::vector<int32_t> want;
+  // Block 0: seconds and absent, and kOthers others (days, milliseconds,
+  // negative, far): 2 bytes. Block 1: one other more: whole. Block 2:
+  // milliseconds: whole. Block 3: the last 2-byte value and absent. Then a
+  // block half filled.
+  for (uint32_t k = 0; k < B; ++k) {
+    const uint32_t o = k % (B / OffsetCodes::kOthers);
+    want.push_back(o == 7 ? (k % 3 == 0 ? encode(3 * 86400 * s) : k % 3 == 1 ? encode(1500) : encode(-s))
+                   : k % 5 == 0 ? offset_code::kAbsent
+                                : encode(Micros{k} * 61 * s));
+  }
+  for (uint32_t k = 0; k < B; ++k)
+    want.push_back(k <= OffsetCodes::kOthers ? encode(65534 * s + Micros{k} * s) : encode(Micros{k} * s));
+  for (uint32_t k = 0; k < B; ++k) want.push_back(encode(Micros{k} * 1000 + 7000));
+  for (uint32_t k = 0; k < B; ++k) want.push_back(k % 2 ? encode(65533 * s) : offset_code::kAbsent);
+  for (uint32_t k = 0; k < B / 2; ++k) want.push_back(encode(Micros{k} * 1001));
+  OffsetCodes codes;
+  codes.reserve(want.size());
+  for (const int32_t c : want) codes.push_back(c);
+  BOOST_TEST(codes.wide_blocks() == 2u);
+  BOOST_TEST(codes.others() == size_t{OffsetCodes::kOthers});
+  const auto all_back = [&] {
+    for (uint32_t r = 0; r < want.size(); ++r) {
+      codes.warm(r);
+      if (codes[r] != want[r]) return r;
+    }
+    return uint32_t{kNone};
+  };
+  BOOST_TEST(all_back() == kNone);
+  // Set in every form: a 2-byte value to another and back, whole blocks,
+  // the block being filled.
+  for (const uint32_t r : {1u, 7u, 2 * B + 3, B + 4, 4 * B + 9, 3 * B + 1}) {
+    for (const int32_t c : {encode(90000 * s), offset_code::kAbsent, offset_code::kFar, encode(-3), encode(12 * s)}) {
+      codes.set(r, c);
+      want[r] = c;
+      BOOST_TEST(all_back() == kNone, "record " << r << ", code " << c);
+    }
+  }
+  BOOST_TEST(codes.others() == size_t{OffsetCodes::kOthers} - 1);  // record 7 was one and is no more
+}
+
 // A contact's start comes back whole from its two halves (far past and
 // future, negative, odd microseconds), and its 4-byte word holds every
 // channel, direction and outcome beside the service.
