@@ -76,7 +76,62 @@ void Dataset::add_id(uint32_t i, std::string_view id) {
   id_arena_.insert(id_arena_.end(), id.begin(), id.end());
 }
 
+namespace {
+
+// What letters a UUID has: kNoLetters, kLower or kUpper; kNotUuid when it is
+// no UUID, or has letters of both cases.
+enum UuidCase { kNotUuid, kNoLetters, kLower, kUpper };
+
+// Of each byte: its value as a hex digit (low 4 bits), and whether it is a
+// lower-case letter (kLowerBit), an upper-case one (kUpperBit), or no hex
+// digit at all (kNotHex). A table, not branches: hex digits and letters
+// come in no order a branch predictor learns (half the time of reading
+// UUIDs went to mispredicted branches).
+constexpr uint8_t kLowerBit = 0x10, kUpperBit = 0x20, kNotHex = 0x40;
+constexpr std::array<uint8_t, 256> kHex = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c >= '0' && c <= '9') t[c] = static_cast<uint8_t>(c - '0');
+    else if (c >= 'a' && c <= 'f') t[c] = static_cast<uint8_t>(c - 'a' + 10) | kLowerBit;
+    else if (c >= 'A' && c <= 'F') t[c] = static_cast<uint8_t>(c - 'A' + 10) | kUpperBit;
+    else t[c] = kNotHex;
+  }
+  return t;
+}();
+// Where a UUID's 32 hex digits are, around its dashes (at 8, 13, 18, 23).
+constexpr std::array<uint8_t, 32> kUuidDigitAt = [] {
+  std::array<uint8_t, 32> at{};
+  for (uint8_t j = 0, n = 0; j < 36; ++j)
+    if (j != 8 && j != 13 && j != 18 && j != 23) at[n++] = j;
+  return at;
+}();
+
+// What letters id has as a UUID, and its 16 bytes into out (when it is one).
+UuidCase pack_uuid(std::string_view id, char* out) {
+  if (id.size() != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') return kNotUuid;
+  const auto* u = reinterpret_cast<const unsigned char*>(id.data());
+  uint32_t flags = 0;
+  for (uint32_t n = 0; n < 16; ++n) {
+    const uint8_t hi = kHex[u[kUuidDigitAt[2 * n]]], lo = kHex[u[kUuidDigitAt[2 * n + 1]]];
+    flags |= hi | lo;
+    out[n] = static_cast<char>((hi & 15) << 4 | (lo & 15));
+  }
+  if (flags & kNotHex) return kNotUuid;
+  switch (flags & (kLowerBit | kUpperBit)) {
+    case 0: return kNoLetters;
+    case kLowerBit: return kLower;
+    case kUpperBit: return kUpper;
+    default: return kNotUuid;
+  }
+}
+
+}  // namespace
+
 uint32_t Dataset::packed_form(std::string_view id) {
+  // A UUID without letters has the form of those in lower case.
+  char bytes[kUuidBytes];
+  if (const UuidCase c = pack_uuid(id, bytes); c != kNotUuid)
+    return kPacked << kFormShift | uint32_t{c == kUpper} << kHeadShift;
   uint32_t digits = 0;
   while (digits < kMaxDigits && digits < id.size() && is_digit(id[id.size() - 1 - digits])) ++digits;
   const size_t head = id.size() - digits;
@@ -85,7 +140,13 @@ uint32_t Dataset::packed_form(std::string_view id) {
 }
 
 size_t Dataset::pack_id(std::string_view id, uint32_t form, char* out) {
-  const auto [head, digits] = packed_shape(form);
+  const PackedShape shape = packed_shape(form);
+  if (shape.uuid()) {
+    const UuidCase c = pack_uuid(id, out);
+    if (c == kNotUuid || (c != kNoLetters && (c == kUpper) != shape.upper())) return 0;
+    return kUuidBytes;
+  }
+  const auto [head, digits] = shape;
   // The form of the id itself: its head cannot end with a digit, but where
   // the digits are more than kMaxDigits.
   if (id.size() != head + digits || (digits < kMaxDigits && head > 0 && is_digit(id[head - 1]))) return 0;
@@ -105,8 +166,11 @@ uint64_t Dataset::id_hash(const Contact& c) const {
   const char* first = id_arena_.data() + id_block_[block];
   const IdSpan at = id_span(c.id);
   const std::string_view held(first + at.begin, at.end - at.begin);
+  // Of UUIDs, whatever the case: one without letters may lie in a block of
+  // either (the texts of those that meet tell them apart).
   const auto hash_packed = [](std::string_view bytes, uint32_t form) {
-    return hash_bytes(bytes) ^ (uint64_t{form & kFormValue} * 0xc2b2ae3d27d4eb4full);
+    const uint32_t shape = packed_shape(form).uuid() ? 0 : form & kFormValue;
+    return hash_bytes(bytes) ^ (uint64_t{shape} * 0xc2b2ae3d27d4eb4full);
   };
   if (form >> kFormShift == kPacked) return hash_packed(held, form);
   if (const uint32_t packed = packed_form(held); packed != 0) {
@@ -120,6 +184,16 @@ uint64_t Dataset::id_hash(const Contact& c) const {
 std::string_view Dataset::unpack_id(const char* first, uint32_t form, uint32_t k, IdRoom& room) {
   const PackedShape shape = packed_shape(form);
   const char* e = first + size_t{k} * shape.size();
+  if (shape.uuid()) {
+    const char* digits = shape.upper() ? "0123456789ABCDEF" : "0123456789abcdef";
+    for (const uint32_t j : {8, 13, 18, 23}) room.bytes[j] = '-';
+    for (uint32_t n = 0; n < kUuidBytes; ++n) {
+      const auto byte = static_cast<unsigned char>(e[n]);
+      room.bytes[kUuidDigitAt[2 * n]] = digits[byte >> 4];
+      room.bytes[kUuidDigitAt[2 * n + 1]] = digits[byte & 15];
+    }
+    return {room.bytes, kUuidSize};
+  }
   std::memcpy(room.bytes, e, shape.head);
   uint64_t number = 0;
   for (uint32_t j = kPackedBytes[shape.digits]; j-- > 0;) number = number << 8 | static_cast<unsigned char>(e[shape.head + j]);
@@ -136,8 +210,7 @@ void Dataset::unpack_id_block(uint32_t k) {
   for (uint32_t j = 0; j < k; ++j) text.append(unpack_id(id_arena_.data() + first, form, j, room));
   id_arena_.resize(first);
   id_arena_.insert(id_arena_.end(), text.begin(), text.end());
-  const PackedShape shape = packed_shape(form);
-  id_form_.back() = kUniform << kFormShift | (shape.head + shape.digits);
+  id_form_.back() = kUniform << kFormShift | packed_shape(form).text_size();
 }
 
 void Dataset::reform_id_block(uint32_t k, uint64_t end) {

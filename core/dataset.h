@@ -218,7 +218,7 @@ class Dataset {
 
   // Room for an id held packed (see id_arena_), written out when asked for.
   struct IdRoom {
-    char bytes[32];
+    char bytes[40];
   };
   // The id as written in the source: where it lies in the arena, or written
   // out in `room` (valid while room is, and until room is used again).
@@ -325,7 +325,10 @@ class Dataset {
   //   their contacts so (a letter or a word, then a zero-padded counter).
   //   The digits are all those that end the id, or its last 19: so each id
   //   has one packed form, or none (packed_form), and equal ids hash alike
-  //   whether packed or not (id_hash);
+  //   whether packed or not (id_hash). UUIDs (8-4-4-4-12 hex digits, their
+  //   letters of one case, as phone switches and contact-centre platforms
+  //   name calls and conversations) are packed too, in 16 bytes instead
+  //   of 36, the block's form telling the case;
   // - uniform, while every id of the block has the same length: nowhere;
   // - narrow: in 2 bytes (id_ends_), while the block's ids take less than
   //   64 KiB (64 bytes an id on average);
@@ -337,10 +340,13 @@ class Dataset {
   static constexpr int kFormShift = 30;  // by block: the form (2 bits), then
   static constexpr uint32_t kFormValue = (1u << kFormShift) - 1;  // its ids' length, or where its ends are (in blocks)
   static constexpr uint32_t kUniform = 0, kNarrow = 1, kWide = 2, kPacked = 3;
-  // A packed block's value: head length << kHeadShift | digits.
+  // A packed block's value: head length << kHeadShift | digits; of UUIDs,
+  // 0 digits and a head of 0 (letters in lower case, or none) or 1 (upper).
   static constexpr int kHeadShift = 5;
+  static constexpr uint32_t kUuidSize = 36, kUuidBytes = 16;
   static constexpr uint32_t kPackedHead = 12, kPackedDigits = 4, kMaxDigits = 19;
-  static_assert(kPackedHead + kMaxDigits <= sizeof(IdRoom::bytes));
+  static_assert(kPackedHead + kMaxDigits <= sizeof(IdRoom::bytes) && kUuidSize <= sizeof(IdRoom::bytes) &&
+                kUuidBytes <= kPackedHead + 8);
   // The bytes a number of d decimal digits takes in binary: kPackedBytes[d].
   static constexpr std::array<uint8_t, kMaxDigits + 1> kPackedBytes = [] {
     std::array<uint8_t, kMaxDigits + 1> bytes{};
@@ -356,7 +362,11 @@ class Dataset {
   // The shape of a packed block's ids, from its form.
   struct PackedShape {
     uint32_t head, digits;
-    uint32_t size() const { return head + kPackedBytes[digits]; }  // the bytes of one id, packed
+    bool uuid() const { return digits == 0; }
+    bool upper() const { return head == 1; }  // of UUIDs: their letters' case
+    // The bytes of one id, packed; written out.
+    uint32_t size() const { return uuid() ? kUuidBytes : head + kPackedBytes[digits]; }
+    uint32_t text_size() const { return uuid() ? kUuidSize : head + digits; }
   };
   static PackedShape packed_shape(uint32_t form) {
     const uint32_t value = form & kFormValue;
@@ -368,7 +378,8 @@ class Dataset {
   // The packed form of a block whose first id is `id`, or 0 if it has none.
   static uint32_t packed_form(std::string_view id);
   // Writes id packed in `form` to out (kPackedHead + 8 bytes), and returns
-  // the bytes it takes; or 0 if its own form is another.
+  // the bytes it takes; or 0 if it cannot be (in a block of UUIDs, a UUID
+  // without letters goes in either case).
   static size_t pack_id(std::string_view id, uint32_t form, char* out);
   // A hash of c's id that equal ids share, whatever form holds them: of its
   // packed form when it has one, else of its text. It reads no more than
