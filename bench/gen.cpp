@@ -457,8 +457,17 @@ void put_time(fmt::memory_buffer& out, int64_t t) {
   out.append(s, s + 20);
 }
 
-void put_id(fmt::memory_buffer& out, Channel ch, uint64_t n) {
-  fmt::format_to(std::back_inserter(out), "{}{:08}", kIdPrefix[ch], n);
+// A channel's n-th id: its letter and a number ("E00000001"), or a
+// version-4 UUID made from both, as phone switches and contact-centre
+// platforms name calls and conversations.
+void put_id(fmt::memory_buffer& out, Channel ch, uint64_t n, bool uuid) {
+  if (!uuid) {
+    fmt::format_to(std::back_inserter(out), "{}{:08}", kIdPrefix[ch], n);
+    return;
+  }
+  const uint64_t a = mix64(uint64_t{ch} << 56 ^ n ^ 0x75756964ULL), b = mix64(a ^ 0x9e3779b97f4a7c15ULL);
+  fmt::format_to(std::back_inserter(out), "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
+                 a & 0xfff, 8 | (b >> 62), (b >> 48) & 0xfff, b & 0xffffffffffffULL);
 }
 
 // ---------------------------------------------------------------------------
@@ -507,6 +516,7 @@ struct Options {
   uint64_t seed = 1;
   int64_t start_day = 0;  // days since the epoch of the first local day
   int64_t days = 90;
+  bool uuid_ids = false;
 };
 
 class Generator {
@@ -717,7 +727,7 @@ class Generator {
     auto& out = out_.buf;
     const size_t line_begin = out.size();
     put(out, "{\"id\":\"");
-    put_id(out, ch, seq);
+    put_id(out, ch, seq, opt_.uuid_ids);
     put(out, "\",\"channel\":\"");
     put(out, kChannelName[ch]);
     put(out, "\",\"start\":\"");
@@ -751,7 +761,7 @@ class Generator {
     }
     if (second_leg || transfer) {
       put(out, ",\"conversation\":\"conv-");
-      put_id(out, ch, second_leg ? p.conversation : seq);
+      put_id(out, ch, second_leg ? p.conversation : seq, opt_.uuid_ids);
       put(out, "\"");
     }
     const bool agent = outbound || (t.answered >= 0 && ch != mail && ch != fax);
@@ -968,6 +978,7 @@ int main(int argc, char** argv) {
   app.add_option("--days", opt.days, "length of the period in days")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{36'500}));
+  app.add_flag("--uuid-ids", opt.uuid_ids, "name contacts by UUIDs rather than by a letter and a number");
   CLI11_PARSE(app, argc, argv);
   if (!parse_date(start, &opt.start_day)) {
     std::fprintf(stderr, "parcours-gen: --start: '%s' is not a date YYYY-MM-DD\n", start.c_str());

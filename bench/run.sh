@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures `parcours stats` against the parsing floor (parcours-floor) on
-# generated canonical data, and its peak memory. Figures go to BENCHMARKS.md.
+# generated canonical data, and its peak memory (also with the records
+# named by UUIDs: parcours-gen --uuid-ids). Figures go to BENCHMARKS.md.
 #
 #   bench/run.sh [BUILD_DIR] [SIZES...]     default: build 1000000 10000000
 #
@@ -43,6 +44,14 @@ for n in "${sizes[@]}"; do
   cat "$data/stats-$n.md"
   for cmd in "$floor --threads 2 $file" "$parcours stats -q $file" "$parcours journeys -q -o /dev/null $file" \
              "$parcours transitions -q $file"; do
+    /usr/bin/time -f "peak memory %M KiB, %e s: $cmd" $cmd >/dev/null
+  done
+  # The same records named by UUIDs, as phone switches and contact-centre
+  # platforms name calls: 36 bytes an id as written.
+  uuids=$data/contacts-$n-seed1-uuid.ndjson
+  [ -s "$uuids" ] || "$gen" --contacts "$n" --seed 1 --days 365 --uuid-ids >"$uuids"
+  echo "## $n records with UUID ids, $(du -m "$uuids" | cut -f1) MB"
+  for cmd in "$parcours stats -q $uuids" "$parcours journeys -q -o /dev/null $uuids"; do
     /usr/bin/time -f "peak memory %M KiB, %e s: $cmd" $cmd >/dev/null
   done
   [ $duckdb -eq 1 ] || continue
