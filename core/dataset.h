@@ -56,13 +56,14 @@ inline Micros decode(int32_t code) { return Micros{code >> 2} * kScale[code & 3]
 }  // namespace offset_code
 
 // offset_codes by record, most in 2 bytes. Exports give times in whole
-// seconds, and most contacts end or are answered within hours: in blocks of
-// kBlock records (after the block being filled, held whole), a block whose
-// codes are whole seconds from 0 to 65533 (18 hours), or absent, all but
-// kOthers of them, keeps each in 2 bytes, and those others in a table by
-// record (about 40 bytes each: at most what the block saves); any other
-// block keeps its codes whole. 2.02 bytes a record for the generator's
-// ends (0.8% of them others), 4 for times in milliseconds.
+// seconds, and most contacts end or are answered within hours. The codes
+// come in blocks of kBlock records, each settled once full (the block
+// being filled holds its codes whole): a block whose codes are whole
+// seconds from 0 to 65533 (18 hours) or absent, all but kOthers of them at
+// most, keeps each in 2 bytes, and those others in a table by record
+// (about 40 bytes each: no more than the block saves); any other block
+// keeps its codes whole. 2.02 bytes a record for the generator's ends
+// (0.8% of them others), 4 for times in milliseconds.
 class OffsetCodes {
  public:
   void reserve(size_t records) { arena_.reserve(records * 2); }

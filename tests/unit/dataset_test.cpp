@@ -44,6 +44,29 @@ void add_each(std::span<const OneKey> in, Dataset* ds) {
   }
   ds->finish();
 }
+
+// Adds a record for each id, starting `step` microseconds apart from 1000,
+// and requires every id back as written.
+void add_ids(const std::vector<std::string>& ids, Micros step, Dataset* ds) {
+  for (size_t i = 0; i < ids.size(); ++i) {
+    RawContact r;
+    r.id = ids[i];
+    r.start = 1000 + step * static_cast<Micros>(i);
+    ds->add(r);
+  }
+  BOOST_REQUIRE(ds->contacts.size() == ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(test::id_of(*ds, ds->contacts[i]) == ids[i]);
+}
+
+// Once finished, the contacts hold each distinct id of `ids` once.
+void check_each_id_once(const Dataset& ds, std::vector<std::string> ids) {
+  std::vector<std::string> got;
+  for (const Contact& c : ds.contacts) got.push_back(test::id_of(ds, c));
+  std::sort(got.begin(), got.end());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  BOOST_TEST(got == ids);
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(dataset)
@@ -349,14 +372,8 @@ BOOST_AUTO_TEST_CASE(ids_of_a_head_and_digits_are_packed_and_read_back) {
   BOOST_REQUIRE(ids[7] == "E00000007");
   {
     Dataset ds;
-    for (size_t i = 0; i < ids.size(); ++i) {
-      RawContact r;
-      r.id = ids[i];
-      r.start = 1000;
-      ds.add(r);
-    }
+    add_ids(ids, 0, &ds);
     BOOST_TEST(ds.id_bytes() == size_t{kBlock} * 5);
-    for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(test::id_of(ds, ds.contacts[i]) == ids[i]);
   }
   // Packed, then one of the same length but a letter among the digits
   // (uniform), then another length (narrow); "E00000007" again: a duplicate
@@ -378,23 +395,10 @@ BOOST_AUTO_TEST_CASE(ids_of_a_head_and_digits_are_packed_and_read_back) {
   // Packed until the last id of the block, then the rest of a block.
   for (int k = 0; k < kBlock + 300; ++k) ids.push_back(k == kBlock - 1 ? "Q" : padded(k, 12, "Q"));
   Dataset ds;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    RawContact r;
-    r.id = ids[i];
-    r.start = 1000 + static_cast<Micros>(i);
-    ds.add(r);
-  }
-  BOOST_REQUIRE(ds.contacts.size() == ids.size());
-  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(test::id_of(ds, ds.contacts[i]) == ids[i]);
+  add_ids(ids, 1, &ds);
   ds.finish();
   BOOST_TEST(ds.duplicates == 1 + 341 + (kBlock / 2 - 1) + (kBlock - 1000) + 1);
-  std::vector<std::string> got, want;
-  for (const Contact& c : ds.contacts) got.push_back(test::id_of(ds, c));
-  std::sort(got.begin(), got.end());
-  want = ids;
-  std::sort(want.begin(), want.end());
-  want.erase(std::unique(want.begin(), want.end()), want.end());
-  BOOST_TEST(got == want);
+  check_each_id_once(ds, ids);
 }
 
 // UUIDs are packed in 16 bytes, a block of one case at a time; one without
@@ -417,14 +421,8 @@ BOOST_AUTO_TEST_CASE(uuids_are_packed_and_read_back) {
   BOOST_REQUIRE(ids[1] == "9e3779b1-0001-4001-a007-00009e3779b9");
   {
     Dataset ds;
-    for (size_t i = 0; i < ids.size(); ++i) {
-      RawContact r;
-      r.id = ids[i];
-      r.start = 1000;
-      ds.add(r);
-    }
+    add_ids(ids, 0, &ds);
     BOOST_TEST(ds.id_bytes() == size_t{kBlock} * 16);
-    for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(test::id_of(ds, ds.contacts[i]) == ids[i]);
   }
   // Upper case, the digits-only one among them, and block 0's second in
   // upper case (another id). Then a block that the digits-only one begins
@@ -443,24 +441,11 @@ BOOST_AUTO_TEST_CASE(uuids_are_packed_and_read_back) {
     ids.push_back(u);
   }
   Dataset ds;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    RawContact r;
-    r.id = ids[i];
-    r.start = 1000 + static_cast<Micros>(i);
-    ds.add(r);
-  }
-  BOOST_REQUIRE(ds.contacts.size() == ids.size());
-  for (size_t i = 0; i < ids.size(); ++i) BOOST_REQUIRE(test::id_of(ds, ds.contacts[i]) == ids[i]);
+  add_ids(ids, 1, &ds);
   BOOST_TEST(ds.id_bytes() == size_t{kBlock} * (16 + 16 + 36) + size_t{kBlock} * 36 - kBlock / 4);
   ds.finish();
   BOOST_TEST(ds.duplicates == 1);
-  std::vector<std::string> got, want;
-  for (const Contact& c : ds.contacts) got.push_back(test::id_of(ds, c));
-  std::sort(got.begin(), got.end());
-  want = ids;
-  std::sort(want.begin(), want.end());
-  want.erase(std::unique(want.begin(), want.end()), want.end());
-  BOOST_TEST(got == want);
+  check_each_id_once(ds, ids);
 }
 
 BOOST_AUTO_TEST_CASE(legs_merge_into_one_contact) {
