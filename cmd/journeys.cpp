@@ -150,6 +150,7 @@ class JourneyWriter {
     std::vector<BlockEpisode> episodes;
     std::vector<Contact> contacts;  // of the episodes
     std::vector<Contact> outbound;
+    std::string key;  // of the line being written, with keys_
     TextBuf text;
   };
   struct Pending {
@@ -247,6 +248,7 @@ class JourneyWriter {
       if (line >= b.lines.size()) return;
       const size_t c0 = line == 0 ? 0 : b.lines[line - 1].contacts_end;
       const size_t o0 = line == 0 ? 0 : b.lines[line - 1].outbound_end;
+      if (keys_) ds_.customers.warm(b.lines[line].customer, step);
       for (size_t c = c0; c < b.lines[line].contacts_end; ++c) ds_.warm_id(b.contacts[c], step);
       for (size_t o = o0; o < b.lines[line].outbound_end; ++o) ds_.warm_id(b.outbound[o], step);
     };
@@ -263,6 +265,13 @@ class JourneyWriter {
         if (ds_.before(y, x)) return false;
         return ranks_.service[a.e.service] < ranks_.service[e.e.service];
       });
+      // The key read where it lies among the linker's names: journeys
+      // names each customer once, so keys are not all written out ahead
+      // as CustomerKeys::view does (83 MiB at 10M records, at the peak).
+      if (keys_) {
+        b.key.clear();
+        ds_.customers.append(l.customer, &b.key);
+      }
       if (text_) write_text(out, b, l, episodes);
       else write_json(out, b, l, episodes, outbound);
       ep = l.episodes_end;
@@ -281,10 +290,10 @@ class JourneyWriter {
     }
   }
 
-  // The customer's key, or their number.
-  void append_name(TextBuf& out, const LineEnd& l) const {
+  // The customer's key (in b.key), or their number.
+  void append_name(TextBuf& out, const Block& b, const LineEnd& l) const {
     if (keys_) {
-      out.put(ds_.customers.view(l.customer));
+      out.put(b.key);
       return;
     }
     out.put('c');
@@ -292,7 +301,7 @@ class JourneyWriter {
   }
 
   void write_text(TextBuf& out, const Block& b, const LineEnd& l, std::span<const BlockEpisode> episodes) const {
-    append_name(out, l);
+    append_name(out, b, l);
     out.put('\t');
     for (size_t i = 0; i < episodes.size(); ++i) {
       const Episode& e = episodes[i].e;
@@ -313,10 +322,10 @@ class JourneyWriter {
     Dataset::IdRoom room;
     out.lit("{\"customer\":");
     if (keys_) {
-      out.json(ds_.customers.view(l.customer));
+      out.json(b.key);
     } else {
       out.put('"');
-      append_name(out, l);
+      append_name(out, b, l);
       out.put('"');
     }
     out.lit(",\"episodes\":[");

@@ -170,6 +170,22 @@ class CustomerKeys {
  public:
   uint32_t size() const { return static_cast<uint32_t>(labels_.size()); }
   std::string_view view(uint32_t id) const;
+  // Appends customer id's key to *out: unless keys are hashed (their
+  // HMACs are computed once, by view()), read where it lies among the
+  // linker's names, without writing every key out as view() does: for a
+  // caller that asks for each key once (journeys). Safe to call from
+  // several threads at once.
+  void append(uint32_t id, std::string* out) const {
+    if (linker_->hashes_keys()) out->append(view(id));
+    else linker_->append_key_text(labels_[id], out);
+  }
+  // Warms the caches for append(id) of a key not hashed, in two steps some
+  // time apart (the second reading what the first fetched).
+  void warm(uint32_t id, int step) const {
+    if (linker_->hashes_keys()) return;
+    if (step == 0) prefetch(&labels_[id]);
+    else linker_->warm_key_text(labels_[id], 0);
+  }
   // The rank of each customer's key in byte order. Keys that are not hashed
   // are read where they lie in the linker's names, and not written out.
   BigVector<uint32_t> ranks_in_byte_order() const;

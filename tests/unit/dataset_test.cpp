@@ -180,6 +180,10 @@ BOOST_AUTO_TEST_CASE(customer_ranks_follow_the_bytes_of_their_keys) {
       if (hashed) ds.linker.set_hash_key("key");
       add_each(in, &ds);
       BOOST_REQUIRE(ds.customers.size() == std::size(in));
+      // append() adds each key as view() gives it, asked before view() or not.
+      std::vector<std::string> appended(ds.customers.size(), "<");
+      for (uint32_t k = 0; k < appended.size(); ++k) ds.customers.append(k, &appended[k]);
+      for (uint32_t k = 0; k < appended.size(); ++k) BOOST_TEST(appended[k] == "<" + std::string(ds.customers.view(k)));
       std::vector<uint32_t> by(ds.customers.size());
       BigVector<uint32_t> want(by.size());
       for (uint32_t k = 0; k < by.size(); ++k) by[k] = k;
