@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <functional>
 #include <utility>
 
@@ -496,9 +497,31 @@ std::string_view CustomerKeys::view(uint32_t id) const {
   return std::string_view(arenas_[k]).substr(begin, ends_[id] - begin);
 }
 
+std::string_view CustomerKeys::mac(uint32_t id) const {
+  std::call_once(macs_made_, [this] {
+    macs_.resize(size_t{size()} * kMacBytes);
+    parallel_for(size(), threads_, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        if (i + 16 < end) linker_->warm_key_text(labels_[i + 16], 0);
+        if (i + 8 < end) linker_->warm_key_text(labels_[i + 8], 1);
+        unsigned char m[kMacBytes];
+        linker_->key_mac(labels_[i], m);
+        std::memcpy(macs_.data() + i * kMacBytes, m, kMacBytes);
+      }
+    });
+  });
+  return {macs_.data() + size_t{id} * kMacBytes, kMacBytes};
+}
+
+void CustomerKeys::append(uint32_t id, std::string* out) const {
+  if (linker_->hashes_keys()) append_hex(mac(id), out);
+  else linker_->append_key_text(labels_[id], out);
+}
+
 BigVector<uint32_t> CustomerKeys::ranks_in_byte_order() const {
+  // Hex keeps the order of the bytes it writes: 0-9 before a-f.
   if (linker_->hashes_keys())
-    return parcours::ranks_in_byte_order(size(), [this](uint32_t i) { return view(i); }, threads_);
+    return parcours::ranks_in_byte_order(size(), [this](uint32_t i) { return mac(i); }, threads_);
   return parcours::ranks_in_byte_order(
       size(), [this](uint32_t i) { return linker_->key_pieces(labels_[i]); }, threads_,
       [this](uint32_t i, int step) { linker_->warm_key_text(labels_[i], step); });

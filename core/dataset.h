@@ -164,21 +164,20 @@ inline void prefetch_contact(const Contact* c) {
 // The customers of a run, numbered 0, 1, ... in order of first appearance
 // among the contacts. Each stands for the node naming its component in the
 // linker; its key (Linker::key_text, an HMAC when hashing) is written out
-// only when first asked for, all at once (once, whichever thread asks
-// first): stats never asks, nor journeys but to print them.
+// only when first asked for (view()), all at once (once, whichever thread
+// asks first): stats never asks, and journeys takes each where it lies
+// (append()).
 class CustomerKeys {
  public:
   uint32_t size() const { return static_cast<uint32_t>(labels_.size()); }
   std::string_view view(uint32_t id) const;
-  // Appends customer id's key to *out: unless keys are hashed (their
-  // HMACs are computed once, by view()), read where it lies among the
-  // linker's names, without writing every key out as view() does: for a
-  // caller that asks for each key once (journeys). Safe to call from
-  // several threads at once.
-  void append(uint32_t id, std::string* out) const {
-    if (linker_->hashes_keys()) out->append(view(id));
-    else linker_->append_key_text(labels_[id], out);
-  }
+  // Appends customer id's key to *out without writing every key out as
+  // view() does: for a caller that asks for each key once (journeys). Read
+  // where it lies among the linker's names, or, hashed, written from the
+  // HMACs in 32 bytes each that ranks_in_byte_order() needs too (made once,
+  // on every thread, when first asked for). Safe to call from several
+  // threads at once.
+  void append(uint32_t id, std::string* out) const;
   // Warms the caches for append(id) of a key not hashed, in two steps some
   // time apart (the second reading what the first fetched).
   void warm(uint32_t id, int step) const {
@@ -187,12 +186,16 @@ class CustomerKeys {
     else linker_->warm_key_text(labels_[id], 0);
   }
   // The rank of each customer's key in byte order. Keys that are not hashed
-  // are read where they lie in the linker's names, and not written out.
+  // are read where they lie in the linker's names, and not written out;
+  // hashed ones as their HMACs' 32 bytes, in the order of their hex.
   BigVector<uint32_t> ranks_in_byte_order() const;
 
  private:
   friend class Dataset;
   void write() const;
+  std::string_view mac(uint32_t id) const;  // of a hashed key
+  mutable std::once_flag macs_made_;
+  mutable BigVector<char> macs_;  // kMacBytes a customer
   const Linker* linker_ = nullptr;
   int threads_ = 1;
   BigVector<uint32_t> labels_;  // customer -> its linker node

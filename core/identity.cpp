@@ -164,19 +164,30 @@ bool PhoneNormaliser::normalise(std::string_view v, std::string* e164) const {
   return true;
 }
 
-std::string hmac_sha256_hex(std::string_view key, std::string_view msg) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
+void hmac_sha256(std::string_view key, std::string_view msg, unsigned char (&mac)[kMacBytes]) {
+  unsigned char full[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   static const unsigned char kEmpty = 0;
   HMAC(EVP_sha256(), key.empty() ? static_cast<const void*>(&kEmpty) : key.data(), static_cast<int>(key.size()),
-       msg.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), mac, &len);
+       msg.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), full, &len);
+  std::memcpy(mac, full, kMacBytes);
+}
+
+void append_hex(std::string_view bytes, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[mac[i] >> 4]);
-    out.push_back(kHex[mac[i] & 15]);
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out->push_back(kHex[b >> 4]);
+    out->push_back(kHex[b & 15]);
   }
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view msg) {
+  unsigned char mac[kMacBytes];
+  hmac_sha256(key, msg, mac);
+  std::string out;
+  out.reserve(2 * kMacBytes);
+  append_hex({reinterpret_cast<const char*>(mac), kMacBytes}, &out);
   return out;
 }
 
@@ -888,6 +899,12 @@ void Linker::append_key_text(uint32_t node, std::string* out) const {
   if (hash_key_.empty()) return;
   const std::string mac = hmac_sha256_hex(hash_key_, std::string_view(*out).substr(at));
   out->replace(at, std::string::npos, mac);
+}
+
+void Linker::key_mac(uint32_t node, unsigned char (&mac)[kMacBytes]) const {
+  std::string text;
+  for (const std::string_view piece : key_pieces(node).piece) text.append(piece);
+  hmac_sha256(hash_key_, text, mac);
 }
 
 TextPieces Linker::key_pieces(uint32_t node) const {

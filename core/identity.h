@@ -72,8 +72,12 @@ class PhoneNormaliser {
 // ^\+[1-9][0-9]{6,14}$: already E.164, kept as written.
 bool is_e164(std::string_view v);
 
-// Hex HMAC-SHA256 of `msg` under `key` (OpenSSL).
+// HMAC-SHA256 of `msg` under `key` (OpenSSL): its 32 bytes, or in hex.
+inline constexpr size_t kMacBytes = 32;
+void hmac_sha256(std::string_view key, std::string_view msg, unsigned char (&mac)[kMacBytes]);
 std::string hmac_sha256_hex(std::string_view key, std::string_view msg);
+// Appends `bytes` in lower-case hex to *out.
+void append_hex(std::string_view bytes, std::string* out);
 
 class Linker {
  public:
@@ -143,6 +147,9 @@ class Linker {
   std::string key_text(uint32_t node) const;
   // The same, appended to *out. Safe to call from several threads at once.
   void append_key_text(uint32_t node, std::string* out) const;
+  // The HMAC of node's key text, whose hex is its key_text when a hash key
+  // is set. Safe to call from several threads at once.
+  void key_mac(uint32_t node, unsigned char (&mac)[kMacBytes]) const;
   // The key_text of `node` where it lies, in pieces (KIND, ":", VALUE, or
   // the known key alone), before any hashing. Safe to call from several
   // threads at once.
