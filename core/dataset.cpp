@@ -99,17 +99,20 @@ constexpr std::array<uint8_t, 256> kHex = [] {
   }
   return t;
 }();
-// Where a UUID's 32 hex digits are, around its dashes (at 8, 13, 18, 23).
+// Where a UUID's dashes are, and its 32 hex digits around them.
+constexpr std::array<uint8_t, 4> kUuidDashAt = {8, 13, 18, 23};
 constexpr std::array<uint8_t, 32> kUuidDigitAt = [] {
   std::array<uint8_t, 32> at{};
   for (uint8_t j = 0, n = 0; j < 36; ++j)
-    if (j != 8 && j != 13 && j != 18 && j != 23) at[n++] = j;
+    if (std::find(kUuidDashAt.begin(), kUuidDashAt.end(), j) == kUuidDashAt.end()) at[n++] = j;
   return at;
 }();
 
 // What letters id has as a UUID, and its 16 bytes into out (when it is one).
 UuidCase pack_uuid(std::string_view id, char* out) {
-  if (id.size() != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') return kNotUuid;
+  if (id.size() != 36) return kNotUuid;
+  for (const uint8_t j : kUuidDashAt)
+    if (id[j] != '-') return kNotUuid;
   const auto* u = reinterpret_cast<const unsigned char*>(id.data());
   uint32_t flags = 0;
   for (uint32_t n = 0; n < 16; ++n) {
@@ -187,7 +190,7 @@ std::string_view Dataset::unpack_id(const char* first, uint32_t form, uint32_t k
   const char* e = first + size_t{k} * shape.size();
   if (shape.uuid()) {
     const char* digits = shape.upper() ? "0123456789ABCDEF" : "0123456789abcdef";
-    for (const uint32_t j : {8, 13, 18, 23}) room.bytes[j] = '-';
+    for (const uint8_t j : kUuidDashAt) room.bytes[j] = '-';
     for (uint32_t n = 0; n < kUuidBytes; ++n) {
       const auto byte = static_cast<unsigned char>(e[n]);
       room.bytes[kUuidDigitAt[2 * n]] = digits[byte >> 4];

@@ -894,11 +894,13 @@ std::string Linker::key_text(uint32_t node) const {
 }
 
 void Linker::append_key_text(uint32_t node, std::string* out) const {
-  const size_t at = out->size();
-  for (const std::string_view piece : key_pieces(node).piece) out->append(piece);
-  if (hash_key_.empty()) return;
-  const std::string mac = hmac_sha256_hex(hash_key_, std::string_view(*out).substr(at));
-  out->replace(at, std::string::npos, mac);
+  if (hash_key_.empty()) {
+    for (const std::string_view piece : key_pieces(node).piece) out->append(piece);
+    return;
+  }
+  unsigned char mac[kMacBytes];
+  key_mac(node, mac);
+  append_hex({reinterpret_cast<const char*>(mac), kMacBytes}, out);
 }
 
 void Linker::key_mac(uint32_t node, unsigned char (&mac)[kMacBytes]) const {
