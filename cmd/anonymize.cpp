@@ -59,8 +59,8 @@ bool read_key(const std::string& path, std::string* key, std::string* err) {
 
 class Anonymizer {
  public:
-  Anonymizer(std::string key, const PhoneNormaliser& phones, const AnonymizeOptions& o)
-      : key_(std::move(key)), phones_(phones) {
+  Anonymizer(std::string_view key, const PhoneNormaliser& phones, const AnonymizeOptions& o)
+      : key_(key), phones_(phones) {
     for (const std::string& k : o.keep) {
       keep_agent_ |= k == "agent";
       keep_reason_ |= k == "reason";
@@ -79,13 +79,14 @@ class Anonymizer {
     if (c.has_customer) {
       const std::string_view k = trim_blanks(c.customer);
       if (!k.empty()) {
-        r.customer = hmac_sha256_hex(key_, k);
+        r.customer = key_.hex(k);
         ++customers_;
       }
     }
     for (const auto& [kind, value] : c.ids) {
       if (normalise(kind, value, &scratch_)) {
-        r.ids.emplace_back(kind, hmac_sha256_hex(key_, fmt::format("{}:{}", kind, scratch_)));
+        const std::string_view text[] = {kind, ":", scratch_};
+        r.ids.emplace_back(kind, key_.hex(text));
         ++identifiers_;
       } else {
         ++dropped_;
@@ -122,7 +123,7 @@ class Anonymizer {
     return !is_junk(*out);
   }
 
-  std::string key_;
+  HmacSha256 key_;
   const PhoneNormaliser& phones_;
   bool keep_agent_ = false, keep_reason_ = false;
   int64_t customers_ = 0, identifiers_ = 0, dropped_ = 0;
@@ -163,7 +164,7 @@ int run_anonymize(const AnonymizeOptions& o) {
     say(kTool, fmt::format("{}: {}", path, err));
     return kExitIo;
   }
-  Anonymizer anonymizer(std::move(key), phones, o);
+  Anonymizer anonymizer(key, phones, o);
   std::vector<InputFile> files;
   for (const std::string& f : o.files) files.push_back({f, f});
   if (files.empty()) files.push_back({"-", "-"});

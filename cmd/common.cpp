@@ -104,7 +104,7 @@ int configure_linker(std::string_view tool, const LinkFlags& o, Linker* linker) 
       say(tool, fmt::format("--hash-key: {}: the key is empty; put a long random secret in it", o.hash_key));
       return kExitUsage;
     }
-    linker->set_hash_key(std::move(key));
+    linker->set_hash_key(key);
   }
   // The key itself never goes into a manifest, only its file's SHA-256.
   audit_parameter("region", Json::of_string(o.region));

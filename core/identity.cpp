@@ -1,7 +1,6 @@
 #include "core/identity.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
@@ -164,13 +163,87 @@ bool PhoneNormaliser::normalise(std::string_view v, std::string* e164) const {
   return true;
 }
 
-void hmac_sha256(std::string_view key, std::string_view msg, unsigned char (&mac)[kMacBytes]) {
-  unsigned char full[EVP_MAX_MD_SIZE];
+struct HmacSha256::Contexts {
+  EVP_MD* md = nullptr;
+  EVP_MD_CTX* inner = nullptr;  // after the key XOR ipad
+  EVP_MD_CTX* outer = nullptr;  // after the key XOR opad
+  ~Contexts() {
+    EVP_MD_CTX_free(outer);
+    EVP_MD_CTX_free(inner);
+    EVP_MD_free(md);
+  }
+};
+
+namespace {
+
+constexpr size_t kShaBlock = 64;
+
+[[noreturn]] void openssl_failed(const char* what) {
+  throw std::runtime_error(fmt::format("OpenSSL: {} failed; is libssl3 installed whole?", what));
+}
+
+// This thread's working context, kept from one MAC to the next.
+EVP_MD_CTX* work_context() {
+  struct Work {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Work() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Work w;
+  if (w.ctx == nullptr) openssl_failed("EVP_MD_CTX_new");
+  return w.ctx;
+}
+
+}  // namespace
+
+HmacSha256::HmacSha256(std::string_view key) : ctx_(std::make_unique<Contexts>()) {
+  Contexts& c = *ctx_;
+  c.md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  c.inner = EVP_MD_CTX_new();
+  c.outer = EVP_MD_CTX_new();
+  if (c.md == nullptr || c.inner == nullptr || c.outer == nullptr) openssl_failed("SHA-256 setup");
+  // A key longer than a block is replaced by its digest; the rest is zeros.
+  unsigned char block[kShaBlock] = {};
+  if (key.size() > kShaBlock) {
+    unsigned int len = 0;
+    if (EVP_Digest(key.data(), key.size(), block, &len, c.md, nullptr) != 1) openssl_failed("EVP_Digest");
+  } else {
+    std::memcpy(block, key.data(), key.size());
+  }
+  unsigned char ipad[kShaBlock], opad[kShaBlock];
+  for (size_t i = 0; i < kShaBlock; ++i) {
+    ipad[i] = block[i] ^ 0x36;
+    opad[i] = block[i] ^ 0x5c;
+  }
+  if (EVP_DigestInit_ex2(c.inner, c.md, nullptr) != 1 || EVP_DigestUpdate(c.inner, ipad, kShaBlock) != 1 ||
+      EVP_DigestInit_ex2(c.outer, c.md, nullptr) != 1 || EVP_DigestUpdate(c.outer, opad, kShaBlock) != 1)
+    openssl_failed("SHA-256 of the key");
+}
+
+HmacSha256::~HmacSha256() = default;
+
+void HmacSha256::mac(std::span<const std::string_view> pieces, unsigned char (&out)[kMacBytes]) const {
+  EVP_MD_CTX* w = work_context();
+  unsigned char inner[kMacBytes];
   unsigned int len = 0;
-  static const unsigned char kEmpty = 0;
-  HMAC(EVP_sha256(), key.empty() ? static_cast<const void*>(&kEmpty) : key.data(), static_cast<int>(key.size()),
-       msg.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), full, &len);
-  std::memcpy(mac, full, kMacBytes);
+  if (EVP_MD_CTX_copy_ex(w, ctx_->inner) != 1) openssl_failed("EVP_MD_CTX_copy_ex");
+  for (const std::string_view p : pieces)
+    if (!p.empty() && EVP_DigestUpdate(w, p.data(), p.size()) != 1) openssl_failed("EVP_DigestUpdate");
+  if (EVP_DigestFinal_ex(w, inner, &len) != 1 || EVP_MD_CTX_copy_ex(w, ctx_->outer) != 1 ||
+      EVP_DigestUpdate(w, inner, kMacBytes) != 1 || EVP_DigestFinal_ex(w, out, &len) != 1)
+    openssl_failed("HMAC-SHA256");
+}
+
+std::string HmacSha256::hex(std::span<const std::string_view> pieces) const {
+  unsigned char m[kMacBytes];
+  mac(pieces, m);
+  std::string out;
+  out.reserve(2 * kMacBytes);
+  append_hex({reinterpret_cast<const char*>(m), kMacBytes}, &out);
+  return out;
+}
+
+void hmac_sha256(std::string_view key, std::string_view msg, unsigned char (&mac)[kMacBytes]) {
+  HmacSha256(key).mac(msg, mac);
 }
 
 void append_hex(std::string_view bytes, std::string* out) {
@@ -182,19 +255,19 @@ void append_hex(std::string_view bytes, std::string* out) {
   }
 }
 
-std::string hmac_sha256_hex(std::string_view key, std::string_view msg) {
-  unsigned char mac[kMacBytes];
-  hmac_sha256(key, msg, mac);
-  std::string out;
-  out.reserve(2 * kMacBytes);
-  append_hex({reinterpret_cast<const char*>(mac), kMacBytes}, &out);
-  return out;
-}
+std::string hmac_sha256_hex(std::string_view key, std::string_view msg) { return HmacSha256(key).hex(msg); }
 
 // ---- Linker: configuration ---------------------------------------------------
 
 Linker::Linker() { kinds_.intern(""); }
 Linker::~Linker() = default;
+
+void Linker::set_hash_key(std::string_view key) {
+  if (key.empty())
+    hmac_.reset();
+  else
+    hmac_ = std::make_unique<HmacSha256>(key);
+}
 
 bool Linker::set_region(std::string_view region, std::string* err) {
   if (!phones_.set_region(region)) {
@@ -894,7 +967,7 @@ std::string Linker::key_text(uint32_t node) const {
 }
 
 void Linker::append_key_text(uint32_t node, std::string* out) const {
-  if (hash_key_.empty()) {
+  if (!hmac_) {
     for (const std::string_view piece : key_pieces(node).piece) out->append(piece);
     return;
   }
@@ -904,9 +977,7 @@ void Linker::append_key_text(uint32_t node, std::string* out) const {
 }
 
 void Linker::key_mac(uint32_t node, unsigned char (&mac)[kMacBytes]) const {
-  std::string text;
-  for (const std::string_view piece : key_pieces(node).piece) text.append(piece);
-  hmac_sha256(hash_key_, text, mac);
+  hmac_->mac(key_pieces(node).piece, mac);
 }
 
 TextPieces Linker::key_pieces(uint32_t node) const {

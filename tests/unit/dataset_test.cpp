@@ -183,7 +183,8 @@ BOOST_AUTO_TEST_CASE(customer_ranks_follow_the_bytes_of_their_keys) {
       // append() adds each key as view() gives it, asked before view() or not.
       std::vector<std::string> appended(ds.customers.size(), "<");
       for (uint32_t k = 0; k < appended.size(); ++k) ds.customers.append(k, &appended[k]);
-      for (uint32_t k = 0; k < appended.size(); ++k) BOOST_TEST(appended[k] == "<" + std::string(ds.customers.view(k)));
+      for (uint32_t k = 0; k < appended.size(); ++k)
+        BOOST_TEST(appended[k] == std::string("<").append(ds.customers.view(k)));
       std::vector<uint32_t> by(ds.customers.size());
       BigVector<uint32_t> want(by.size());
       for (uint32_t k = 0; k < by.size(); ++k) by[k] = k;

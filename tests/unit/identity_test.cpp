@@ -2,10 +2,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/identity.h"
@@ -299,6 +301,40 @@ BOOST_AUTO_TEST_CASE(hash_key_hides_every_key) {
   const auto c = customers(rec("1", R"(,"customer":"A")") + rec("2", R"(,"ids":{"client":"7"})"), &ds);
   BOOST_TEST(c.at("1") == hmac_sha256_hex("secret", "A"));
   BOOST_TEST(c.at("2") == hmac_sha256_hex("secret", "client:7"));
+}
+
+BOOST_AUTO_TEST_CASE(hmac_matches_rfc_4231_whole_in_pieces_and_across_threads) {
+  // RFC 4231 test case 1 (a 20-byte key) and 6 (a 131-byte key, longer
+  // than a block, hashed first).
+  const HmacSha256 short_key(std::string(20, '\x0b'));
+  BOOST_TEST(short_key.hex("Hi There") == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  const HmacSha256 long_key(std::string(131, '\xaa'));
+  const std::string_view msg6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+  BOOST_TEST(long_key.hex(msg6) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  // A key of a whole block is used as it is; one byte more and it is hashed
+  // (values from `printf m | openssl dgst -sha256 -hmac KEY`).
+  BOOST_TEST(hmac_sha256_hex(std::string(64, 'k'), "m") ==
+             "3b7a8d453e76edb519238a515105a57508d0f169f480ebeee120a9e7803289fa");
+  BOOST_TEST(hmac_sha256_hex(std::string(65, 'k'), "m") ==
+             "c2d7d4c2256ddb097409ec0c67e1d58fa1a007fc6932cac0d892a525d08af7cc");
+  // Pieces hash as their concatenation; empty pieces and messages are fine.
+  const std::string_view pieces[] = {"Test Using Larger ", "", "Than Block-Size Key - Hash Key First"};
+  BOOST_TEST(long_key.hex(pieces) == long_key.hex(msg6));
+  BOOST_TEST(HmacSha256("key").hex("") == "5d5d139563c95b5967b9bd9a8c9b233a9dedb45072794cd232dc1b74832607d0");
+  // One object, many threads at once, two keys in turn on each: every MAC
+  // is the one-off one.
+  const std::string want_short = short_key.hex("Hi There"), want_long = long_key.hex(msg6);
+  std::atomic<int> wrong = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 2000; ++i) {
+        if (short_key.hex("Hi There") != want_short) ++wrong;
+        if (long_key.hex(msg6) != want_long) ++wrong;
+      }
+    });
+  for (std::thread& t : threads) t.join();
+  BOOST_TEST(wrong.load() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(replaced_duplicates_and_legs) {
