@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures `parcours stats` against the parsing floor (parcours-floor) on
 # generated canonical data, and its peak memory (also with the records
-# named by UUIDs: parcours-gen --uuid-ids). Figures go to BENCHMARKS.md.
+# named by UUIDs: parcours-gen --uuid-ids, and with pseudonyms: journeys
+# --hash-key, anonymize). Figures go to BENCHMARKS.md.
 #
 #   bench/run.sh [BUILD_DIR] [SIZES...]     default: build 1000000 10000000
 #
@@ -52,6 +53,14 @@ for n in "${sizes[@]}"; do
   [ -s "$uuids" ] || "$gen" --contacts "$n" --seed 1 --days 365 --uuid-ids >"$uuids"
   echo "## $n records with UUID ids, $(du -m "$uuids" | cut -f1) MB"
   for cmd in "$parcours stats -q $uuids" "$parcours journeys -q -o /dev/null $uuids"; do
+    /usr/bin/time -f "peak memory %M KiB, %e s: $cmd" $cmd >/dev/null
+  done
+  # Pseudonyms: journeys writing its customer keys as HMACs, and
+  # anonymize (an HMAC for each record's customer key and identifier).
+  key=$data/bench.key
+  [ -s "$key" ] || echo 'a key for benchmarks, not a secret' >"$key"
+  for cmd in "$parcours journeys -q --hash-key $key -o /dev/null $file" \
+             "$parcours anonymize -q --key-file $key -o /dev/null $file"; do
     /usr/bin/time -f "peak memory %M KiB, %e s: $cmd" $cmd >/dev/null
   done
   [ $duckdb -eq 1 ] || continue
