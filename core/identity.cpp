@@ -248,10 +248,13 @@ void hmac_sha256(std::string_view key, std::string_view msg, unsigned char (&mac
 
 void append_hex(std::string_view bytes, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const size_t at = out->size();
+  out->resize(at + 2 * bytes.size());  // one growth, not one a character
+  char* to = out->data() + at;
   for (const char c : bytes) {
     const auto b = static_cast<unsigned char>(c);
-    out->push_back(kHex[b >> 4]);
-    out->push_back(kHex[b & 15]);
+    *to++ = kHex[b >> 4];
+    *to++ = kHex[b & 15];
   }
 }
 
