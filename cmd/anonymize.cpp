@@ -67,36 +67,47 @@ class Anonymizer {
     }
   }
 
-  // The record as written out: one NDJSON line in *line.
+  // The record as written out: one NDJSON line in *line. The record's
+  // strings keep their room from one record to the next.
   void rewrite(const RawContact& c, std::string* line) {
-    OutRecord r;
+    OutRecord& r = out_;
     r.id.assign(c.id);
     r.channel = c.channel;
     r.start = c.start;
     r.answered = c.answered;
     r.end = c.end;
+    r.service.clear();
     if (c.has_service) r.service.assign(c.service);
+    r.customer.clear();
     if (c.has_customer) {
       const std::string_view k = trim_blanks(c.customer);
       if (!k.empty()) {
-        r.customer = key_.hex(k);
+        pseudonym({&k, 1}, &r.customer);
         ++customers_;
       }
     }
+    size_t n = 0;
     for (const auto& [kind, value] : c.ids) {
       if (normalise(kind, value, &scratch_)) {
+        if (n == r.ids.size()) r.ids.emplace_back();
+        auto& [out_kind, out_value] = r.ids[n++];
+        out_kind.assign(kind);
         const std::string_view text[] = {kind, ":", scratch_};
-        r.ids.emplace_back(kind, key_.hex(text));
+        pseudonym(text, &out_value);
         ++identifiers_;
       } else {
         ++dropped_;
       }
     }
+    r.ids.resize(n);
     r.direction = c.direction;
     r.outcome = c.outcome;
+    r.conversation.clear();
     if (c.has_conversation) r.conversation.assign(c.conversation);
     r.queue.assign(c.queue);
+    r.agent.clear();
     if (keep_agent_) r.agent.assign(c.agent);
+    r.reason.clear();
     if (keep_reason_) r.reason.assign(c.reason);
     line->clear();
     append_ndjson(*line, r);
@@ -123,7 +134,16 @@ class Anonymizer {
     return !is_junk(*out);
   }
 
+  // *out becomes the hex HMAC of the pieces.
+  void pseudonym(std::span<const std::string_view> text, std::string* out) const {
+    unsigned char mac[kMacBytes];
+    key_.mac(text, mac);
+    out->clear();
+    append_hex({reinterpret_cast<const char*>(mac), kMacBytes}, out);
+  }
+
   HmacSha256 key_;
+  OutRecord out_;
   const PhoneNormaliser& phones_;
   bool keep_agent_ = false, keep_reason_ = false;
   int64_t customers_ = 0, identifiers_ = 0, dropped_ = 0;
