@@ -648,6 +648,19 @@ uint32_t Linker::find(uint32_t n) const {
   return n;
 }
 
+void Linker::unite_shared(uint32_t a, uint32_t b) {
+  for (;;) {
+    a = find(a);
+    b = find(b);
+    if (a == b) return;
+    if (a < b) std::swap(a, b);
+    // a is a root still unless another thread has just linked it: then
+    // its new root is looked for again.
+    uint32_t expected = a;
+    if (std::atomic_ref<uint32_t>(parent_[a]).compare_exchange_weak(expected, b, std::memory_order_relaxed)) return;
+  }
+}
+
 uint32_t Linker::unite(uint32_t a, uint32_t b) {
   a = find(a);
   b = find(b);
@@ -770,38 +783,62 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts, int threa
   }
 
   // Phase 1: every union; and what was dropped, and how often, for the report.
+  // Each part's contacts are cut into a range a thread (between contacts),
+  // united at once (unite_shared). The components, and all that follows from
+  // them, are the same whatever the order of the unions.
   drop_records_.clear();
   parent_.resize(n_nodes);
   std::iota(parent_.begin(), parent_.end(), 0u);
-  rank_.assign(n_nodes, 0);
   {
-    uint32_t anchor = kNone;
-    // A part's nodes are gathered first, entry after entry, so that the
-    // slots of those a little further on (anywhere in memory) are fetched
-    // while uniting: 0.43 to 0.35 s at 10M records.
-    std::vector<uint32_t> flat, ends;  // ends[j]: where entry j's nodes end in flat
+    struct Walk {
+      NodeCursor cursor;
+      std::vector<uint32_t> flat, ends;  // ends[j]: where entry j's nodes end in flat
+      std::unordered_map<uint32_t, int64_t> drops;
+      uint32_t anchor = kNone;  // the first usable node of the contact under way
+    };
+    std::vector<Walk> walks(static_cast<size_t>(std::max(1, threads)));
+    uint32_t carry = kNone;  // the anchor of a contact that goes on into the next part
     contacts([&](std::span<const uint32_t> part) {
-      gather_nodes(part, nodes_of, &flat, &ends);
-      size_t i = 0;
-      for (size_t j = 0; j < part.size(); ++j) {
-        if (!(part[j] & kSameContact)) anchor = kNone;
-        for (; i < ends[j]; ++i) {
-          if (i + kNodesAhead < flat.size()) {
-            prefetch(&drop_[flat[i + kNodesAhead]]);
-            prefetch(&parent_[flat[i + kNodesAhead]]);
+      const size_t pieces = std::min(parallel_parts(part.size(), threads), walks.size());
+      const std::vector<size_t> cut =
+          cut_between_runs(part.size(), pieces, [&](size_t, size_t i) { return (part[i] & kSameContact) != 0; });
+      for_parts(pieces, pieces, [&](size_t k, size_t, size_t) {
+        Walk& w = walks[k];
+        const std::span<const uint32_t> mine = part.subspan(cut[k], cut[k + 1] - cut[k]);
+        // A part's nodes are gathered first, entry after entry, so that the
+        // slots of those a little further on (anywhere in memory) are
+        // fetched while uniting: 0.43 to 0.35 s at 10M records.
+        gather_nodes(mine, [&](uint32_t e) { return this->nodes_of(e & ~kSameContact, &w.cursor); }, &w.flat,
+                     &w.ends);
+        w.anchor = k == 0 ? carry : kNone;
+        size_t i = 0;
+        for (size_t j = 0; j < mine.size(); ++j) {
+          if (!(mine[j] & kSameContact)) w.anchor = kNone;
+          for (; i < w.ends[j]; ++i) {
+            if (i + kNodesAhead < w.flat.size()) {
+              prefetch(&drop_[w.flat[i + kNodesAhead]]);
+              prefetch(&parent_[w.flat[i + kNodesAhead]]);
+            }
+            const uint32_t n = w.flat[i];
+            if (!usable(n)) {
+              ++w.drops[n];
+              continue;
+            }
+            if (w.anchor == kNone) w.anchor = n;
+            else unite_shared(w.anchor, n);
           }
-          const uint32_t n = flat[i];
-          if (!usable(n)) {
-            ++drop_records_[n];
-            continue;
-          }
-          if (anchor == kNone) anchor = n;
-          else unite(anchor, n);
         }
-      }
+      });
+      for (size_t k = pieces; k-- > 0;)
+        if (cut[k + 1] > cut[k]) {
+          carry = walks[k].anchor;
+          break;
+        }
     });
+    for (Walk& w : walks)
+      for (const auto& [n, count] : w.drops) drop_records_[n] += count;
     for (const auto& [key, id] : crosswalk_) {
-      if (usable(id)) unite(key, id);
+      if (usable(id)) unite_shared(key, id);
       else drop_records_.try_emplace(id, 0);
     }
   }
@@ -852,9 +889,9 @@ void Linker::resolve(const std::function<void(const Part&)>& contacts, int threa
     std::sort(edges.begin(), edges.end());
     edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
 
+    rank_.assign(n_nodes, 0);
     for (const uint32_t m : members) {
       parent_[m] = m;
-      rank_[m] = 0;
       key_at[m] = kind_[m] == 0 ? m : kNone;
     }
     for (const uint64_t edge : edges) {

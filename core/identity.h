@@ -234,7 +234,12 @@ class Linker {
   // atomics).
   uint32_t find(uint32_t n) const;
   uint32_t parent_at(uint32_t n) const { return std::atomic_ref<uint32_t>(parent_[n]).load(std::memory_order_relaxed); }
-  uint32_t unite(uint32_t a, uint32_t b);  // returns the new root
+  uint32_t unite(uint32_t a, uint32_t b);  // by rank; returns the new root
+  // The same on several threads at once: a root is linked, by
+  // compare-and-swap, under the other root when that one's number is lower,
+  // so that parents only ever go down in number and no cycle can form,
+  // whatever the threads do meanwhile.
+  void unite_shared(uint32_t a, uint32_t b);
   void rank_kinds();
   void classify();  // kind_ and drop_ of every name, when sealing
 

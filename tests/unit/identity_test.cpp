@@ -376,6 +376,34 @@ BOOST_AUTO_TEST_CASE(legs_link_across_parts) {
   }
 }
 
+// The unions of a part are made on several threads, each a range of its
+// contacts; a contact whose legs go on into the next part is still one.
+// Here the legs of conversation k come last among 65551 contacts, five
+// in the first part of 65536 (in its last thread's range), fifteen in the
+// next: the first leg's email and the last's phone make one customer, whom
+// contact z reaches through the phone.
+BOOST_AUTO_TEST_CASE(unions_on_threads_keep_a_contact_across_parts) {
+  constexpr int kFill = 65530;
+  std::string log;
+  for (int i = 0; i < kFill; ++i) log += rec(fmt::format("f{}", i), fmt::format(R"(,"ids":{{"client":"F{}"}})", i));
+  log += rec("z", R"(,"ids":{"phone":"+15145550111"})");
+  for (int k = 0; k < 20; ++k) {
+    const char* ids = k == 0 ? R"(,"ids":{"email":"a@x.org"})" : k == 19 ? R"(,"ids":{"phone":"+15145550111"})" : "";
+    log += rec(fmt::format("l{:02}", k), std::string(R"(,"conversation":"k")") + ids);
+  }
+  for (const int threads : {1, 2, 8}) {
+    Dataset ds;
+    ds.threads = threads;
+    BOOST_REQUIRE(ds.link_part == 65536u);
+    const auto got = customers(log, &ds);
+    BOOST_TEST(got.size() == static_cast<size_t>(kFill + 2), "threads " << threads);  // the legs are one contact
+    BOOST_TEST(got.at("z") == "email:a@x.org", "threads " << threads);
+    BOOST_TEST(got.at("l00") == "email:a@x.org", "threads " << threads);
+    BOOST_TEST(got.at("f0") == "client:F0", "threads " << threads);
+    BOOST_TEST(got.at("f65529") == "client:F65529", "threads " << threads);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(record_customers_cover_every_record) {
   Dataset ds;
   ds.keep_record_customers = true;
