@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 #include <functional>
+#include <stdexcept>
 #include <utility>
 
 #include <fmt/format.h>
@@ -525,9 +526,45 @@ BigVector<uint32_t> CustomerKeys::ranks_in_byte_order() const {
   // Hex keeps the order of the bytes it writes: 0-9 before a-f.
   if (linker_->hashes_keys())
     return parcours::ranks_in_byte_order(size(), [this](uint32_t i) { return mac(i); }, threads_);
-  return parcours::ranks_in_byte_order(
-      size(), [this](uint32_t i) { return linker_->key_pieces(labels_[i]); }, threads_,
-      [this](uint32_t i, int step) { linker_->warm_key_text(labels_[i], step); });
+  // The keys' first 16 bytes are read in a pass over the linker's names in
+  // the order they lie in memory, each thread a range of nodes, where
+  // reading them customer after customer missed the cache twice a key (at
+  // 10M records, 3.55M customers: 0.29 to 0.42 s, now about 0.1 s). A
+  // chunk names its node, from which ties read the rest of the key, and
+  // carries its customer.
+  const uint32_t n = size();
+  BigVector<detail::Chunk> keys(n);
+  {
+    // Freed before sorting, when the sort's buffer comes.
+    BigVector<uint32_t> customer_of(linker_->node_count(), kNone);
+    for (uint32_t c = 0; c < n; ++c) customer_of[labels_[c]] = c;
+    // A range's chunks go where those of the ranges before it end.
+    const uint32_t nodes = linker_->node_count();
+    const size_t parts = parallel_parts(nodes, threads_);
+    std::vector<uint32_t> first(parts + 1, 0);
+    for_parts(nodes, parts, [&](size_t k, size_t begin, size_t end) {
+      uint32_t labels = 0;
+      for (size_t i = begin; i < end; ++i) labels += customer_of[i] != kNone;
+      first[k + 1] = labels;
+    });
+    for (size_t k = 0; k < parts; ++k) first[k + 1] += first[k];
+    if (first[parts] != n) throw std::logic_error("CustomerKeys: a customer without a label node of its own");
+    for_parts(nodes, parts, [&](size_t k, size_t begin, size_t end) {
+      uint32_t at = first[k];
+      linker_->for_each_key(static_cast<uint32_t>(begin), static_cast<uint32_t>(end),
+                            [&](uint32_t node, const TextPieces& key) {
+                              if (const uint32_t c = customer_of[node]; c != kNone) {
+                                keys[at] = detail::chunk16_at(key, 0, node);
+                                keys[at++].more = c;
+                              }
+                            });
+    });
+  }
+  detail::sort_chunks([this](uint32_t node) { return linker_->key_pieces(node); }, keys.data(), keys.data() + n, 0,
+                      threads_, [this](uint32_t node, int step) { linker_->warm_key_text(node, step); });
+  BigVector<uint32_t> rank(n);
+  for (uint32_t r = 0; r < n; ++r) rank[keys[r].more] = r;
+  return rank;
 }
 
 void CustomerKeys::write() const {

@@ -1020,8 +1020,10 @@ void Linker::key_mac(uint32_t node, unsigned char (&mac)[kMacBytes]) const {
   hmac_->mac(key_pieces(node).piece, mac);
 }
 
-TextPieces Linker::key_pieces(uint32_t node) const {
-  const auto [kind, value] = name_parts(names_.view(node));
+TextPieces Linker::key_pieces(uint32_t node) const { return pieces_of(names_.view(node)); }
+
+TextPieces Linker::pieces_of(std::string_view name) {
+  const auto [kind, value] = name_parts(name);
   if (kind.empty()) return {{value}};
   return {{kind, ":", value}};
 }

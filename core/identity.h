@@ -180,6 +180,12 @@ class Linker {
   // the known key alone), before any hashing. Safe to call from several
   // threads at once.
   TextPieces key_pieces(uint32_t node) const;
+  // Calls f(node, key_pieces(node)) for nodes from begin to end - 1, in
+  // the order in which their names lie in memory. Once sealed.
+  template <typename F>
+  void for_each_key(uint32_t begin, uint32_t end, F&& f) const {
+    names_.for_each(begin, end, [&](uint32_t node, std::string_view name) { f(node, pieces_of(name)); });
+  }
   bool hashes_keys() const { return hmac_ != nullptr; }
   // Warms the caches for append_key_text(node), in two steps (Interner::warm_view).
   void warm_key_text(uint32_t node, int step) const { names_.warm_view(node, step); }
@@ -215,6 +221,7 @@ class Linker {
     std::string_view value;
   };
   static NameParts name_parts(std::string_view name);
+  static TextPieces pieces_of(std::string_view name);  // the key a name gives
   uint32_t identifier_node(std::string_view kind, std::string_view value);
   uint32_t key_node(std::string_view key);
   // key_name of a known key into scratch_, noting a ':' in it (key_twin).

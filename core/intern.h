@@ -54,6 +54,23 @@ class Interner {
   // come. view() and warm_view() need it.
   void index();
   std::string_view view(uint32_t id) const { return text(at(where_[id]) + skip_); }
+  // Calls f(id, view(id)) for ids from begin to end - 1, in the order in
+  // which they lie in memory: for a pass over many strings that can take
+  // them in any order, where view() would miss the cache twice a string.
+  // Needs the index (index() or seal()) to find where `begin` is.
+  template <typename F>
+  void for_each(uint32_t begin, uint32_t end, F&& f) const {
+    if (begin >= end) return;
+    size_t b = where_[begin] >> kOffsetBits;
+    size_t offset = size_t{where_[begin] & ((1u << kOffsetBits) - 1)} * 4;
+    for (uint32_t id = begin; id < end; ++id) {
+      while (offset == blocks_[b].size()) ++b, offset = 0;
+      const char* const length = blocks_[b].data() + offset + skip_;
+      const std::string_view s = text(length);
+      f(id, s);
+      offset += (skip_ + static_cast<size_t>(s.data() - length) + s.size() + 3) / 4 * 4;
+    }
+  }
   uint32_t size() const { return size_; }
   // Warming the caches for intern(s, hash) a little later, in two steps
   // some records apart: the slot first (step 0); then, once it has

@@ -218,6 +218,7 @@ inline constexpr size_t kChunkBytes = 16;
 struct Chunk {
   uint64_t high, low;  // bytes [at, at + 8) and [at + 8, at + 16)
   uint32_t id;
+  uint32_t more = 0;  // the caller's, in what would be padding
   bool operator<(const Chunk& o) const { return high != o.high ? high < o.high : low < o.low; }
   bool same_bytes(const Chunk& o) const { return high == o.high && low == o.low; }
 };
@@ -266,7 +267,11 @@ void sort_runs(const View& view, Chunk* first, Chunk* last, size_t depth, const 
       warm_next_run(1);
       Chunk* longer = std::partition(run, end, [&](const Chunk& c) { return view(c.id).size() <= depth + kChunkBytes; });
       std::sort(run, longer, [&](const Chunk& a, const Chunk& b) { return view(a.id).size() < view(b.id).size(); });
-      for (Chunk* c = longer; c != end; ++c) *c = chunk16_at(view(c->id), depth + kChunkBytes, c->id);
+      for (Chunk* c = longer; c != end; ++c) {
+        const auto text = view(c->id);
+        c->high = chunk_at(text, depth + kChunkBytes);
+        c->low = chunk_at(text, depth + kChunkBytes + 8);
+      }
       if (end - longer > 1) sort_chunks(view, longer, end, depth + kChunkBytes, 1, warm);
     }
     run = end;

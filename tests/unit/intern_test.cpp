@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
@@ -146,6 +147,19 @@ BOOST_AUTO_TEST_CASE(interner_indexed_when_asked_maps_every_id) {
         BOOST_TEST(in.intern(strings[3]) == 3u);
       }
       for (uint32_t i = 0; i < strings.size(); ++i) BOOST_REQUIRE(in.view(i) == strings[i]);
+      // for_each walks any range of ids in order, from block to block (the
+      // long string has one of its own, and "after the long one" the next).
+      const uint32_t all = in.size();
+      const std::pair<uint32_t, uint32_t> ranges[] = {{0, all}, {7, 8}, {12345, 40000}, {49990, all}, {5, 5}};
+      for (const auto& [begin, end] : ranges) {
+        uint32_t next = begin;
+        in.for_each(begin, end, [&](uint32_t id, std::string_view s) {
+          BOOST_REQUIRE_EQUAL(id, next);
+          BOOST_REQUIRE(s == in.view(id));
+          ++next;
+        });
+        BOOST_TEST(next == end, "from " << begin);
+      }
     }
   }
 }
