@@ -82,7 +82,7 @@ class Anonymizer {
     if (c.has_customer) {
       const std::string_view k = trim_blanks(c.customer);
       if (!k.empty()) {
-        pseudonym({&k, 1}, &r.customer);
+        key_.hex({&k, 1}, &r.customer);
         ++customers_;
       }
     }
@@ -93,7 +93,7 @@ class Anonymizer {
         auto& [out_kind, out_value] = r.ids[n++];
         out_kind.assign(kind);
         const std::string_view text[] = {kind, ":", scratch_};
-        pseudonym(text, &out_value);
+        key_.hex(text, &out_value);
         ++identifiers_;
       } else {
         ++dropped_;
@@ -132,14 +132,6 @@ class Anonymizer {
           if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
     }
     return !is_junk(*out);
-  }
-
-  // *out becomes the hex HMAC of the pieces.
-  void pseudonym(std::span<const std::string_view> text, std::string* out) const {
-    unsigned char mac[kMacBytes];
-    key_.mac(text, mac);
-    out->clear();
-    append_hex({reinterpret_cast<const char*>(mac), kMacBytes}, out);
   }
 
   HmacSha256 key_;

@@ -179,7 +179,7 @@ namespace {
 constexpr size_t kShaBlock = 64;
 
 [[noreturn]] void openssl_failed(const char* what) {
-  throw std::runtime_error(fmt::format("OpenSSL: {} failed; is libssl3 installed whole?", what));
+  throw std::runtime_error(fmt::format("OpenSSL: {} failed; check that its default provider loads (OPENSSL_CONF)", what));
 }
 
 // This thread's working context, kept from one MAC to the next.
@@ -233,13 +233,11 @@ void HmacSha256::mac(std::span<const std::string_view> pieces, unsigned char (&o
     openssl_failed("HMAC-SHA256");
 }
 
-std::string HmacSha256::hex(std::span<const std::string_view> pieces) const {
+void HmacSha256::hex(std::span<const std::string_view> pieces, std::string* out) const {
   unsigned char m[kMacBytes];
   mac(pieces, m);
-  std::string out;
-  out.reserve(2 * kMacBytes);
-  append_hex({reinterpret_cast<const char*>(m), kMacBytes}, &out);
-  return out;
+  out->clear();
+  append_hex({reinterpret_cast<const char*>(m), kMacBytes}, out);
 }
 
 void hmac_sha256(std::string_view key, std::string_view msg, unsigned char (&mac)[kMacBytes]) {

@@ -90,8 +90,14 @@ class HmacSha256 {
   // Over the pieces one after the other, as if they were one string.
   void mac(std::span<const std::string_view> pieces, unsigned char (&out)[kMacBytes]) const;
   void mac(std::string_view msg, unsigned char (&out)[kMacBytes]) const { mac({&msg, 1}, out); }
-  // In lower-case hex (64 characters).
-  std::string hex(std::span<const std::string_view> pieces) const;
+  // In lower-case hex (64 characters): into *out, which it replaces, or
+  // returned.
+  void hex(std::span<const std::string_view> pieces, std::string* out) const;
+  std::string hex(std::span<const std::string_view> pieces) const {
+    std::string out;
+    hex(pieces, &out);
+    return out;
+  }
   std::string hex(std::string_view msg) const { return hex({&msg, 1}); }
 
  private:
