@@ -76,8 +76,7 @@ class Anonymizer {
     r.start = c.start;
     r.answered = c.answered;
     r.end = c.end;
-    r.service.clear();
-    if (c.has_service) r.service.assign(c.service);
+    r.service.assign(c.has_service ? c.service : std::string_view());
     r.customer.clear();
     if (c.has_customer) {
       const std::string_view k = trim_blanks(c.customer);
@@ -102,13 +101,10 @@ class Anonymizer {
     r.ids.resize(n);
     r.direction = c.direction;
     r.outcome = c.outcome;
-    r.conversation.clear();
-    if (c.has_conversation) r.conversation.assign(c.conversation);
+    r.conversation.assign(c.has_conversation ? c.conversation : std::string_view());
     r.queue.assign(c.queue);
-    r.agent.clear();
-    if (keep_agent_) r.agent.assign(c.agent);
-    r.reason.clear();
-    if (keep_reason_) r.reason.assign(c.reason);
+    r.agent.assign(keep_agent_ ? c.agent : std::string_view());
+    r.reason.assign(keep_reason_ ? c.reason : std::string_view());
     line->clear();
     append_ndjson(*line, r);
   }

@@ -536,10 +536,10 @@ BigVector<uint32_t> CustomerKeys::ranks_in_byte_order() const {
   BigVector<detail::Chunk> keys(n);
   {
     // Freed before sorting, when the sort's buffer comes.
-    BigVector<uint32_t> customer_of(linker_->node_count(), kNone);
+    const uint32_t nodes = linker_->node_count();
+    BigVector<uint32_t> customer_of(nodes, kNone);
     for (uint32_t c = 0; c < n; ++c) customer_of[labels_[c]] = c;
     // A range's chunks go where those of the ranges before it end.
-    const uint32_t nodes = linker_->node_count();
     const size_t parts = parallel_parts(nodes, threads_);
     std::vector<uint32_t> first(parts + 1, 0);
     for_parts(nodes, parts, [&](size_t k, size_t begin, size_t end) {

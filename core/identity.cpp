@@ -240,10 +240,6 @@ void HmacSha256::hex(std::span<const std::string_view> pieces, std::string* out)
   append_hex({reinterpret_cast<const char*>(m), kMacBytes}, out);
 }
 
-void hmac_sha256(std::string_view key, std::string_view msg, unsigned char (&mac)[kMacBytes]) {
-  HmacSha256(key).mac(msg, mac);
-}
-
 void append_hex(std::string_view bytes, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   const size_t at = out->size();

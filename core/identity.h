@@ -105,8 +105,7 @@ class HmacSha256 {
   std::unique_ptr<Contexts> ctx_;
 };
 
-// One-off HMAC-SHA256 of `msg` under `key`: its 32 bytes, or in hex.
-void hmac_sha256(std::string_view key, std::string_view msg, unsigned char (&mac)[kMacBytes]);
+// One-off HMAC-SHA256 of `msg` under `key`, in hex.
 std::string hmac_sha256_hex(std::string_view key, std::string_view msg);
 // Appends `bytes` in lower-case hex to *out.
 void append_hex(std::string_view bytes, std::string* out);

@@ -82,7 +82,7 @@ void Interner::seal() {
       std::memmove(first + out, e + 4, bytes);
       std::memset(first + out + bytes, 0, size - bytes);
       out += size;
-      offset += (4 + bytes + 3) / 4 * 4;
+      offset += (4 + bytes + 3) / 4 * 4;  // the entry as it was: the move wrote over it
     }
     block.resize(out);
     // The whole pages past the last entry, back to the system.
@@ -110,9 +110,8 @@ void Interner::index() {
     const char* const first = blocks_[b].data();
     for (size_t offset = 0; offset < blocks_[b].size();) {
       const char* e = first + offset;
-      const std::string_view s = text(e + 4);
       where_[id_at(e)] = static_cast<uint32_t>(b << kOffsetBits | offset / 4);
-      offset += (static_cast<size_t>(s.data() - e) + s.size() + 3) / 4 * 4;
+      offset += entry_size(e);
     }
   }
 }

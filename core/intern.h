@@ -62,13 +62,12 @@ class Interner {
   void for_each(uint32_t begin, uint32_t end, F&& f) const {
     if (begin >= end) return;
     size_t b = where_[begin] >> kOffsetBits;
-    size_t offset = size_t{where_[begin] & ((1u << kOffsetBits) - 1)} * 4;
+    auto offset = static_cast<size_t>(at(where_[begin]) - blocks_[b].data());
     for (uint32_t id = begin; id < end; ++id) {
       while (offset == blocks_[b].size()) ++b, offset = 0;
-      const char* const length = blocks_[b].data() + offset + skip_;
-      const std::string_view s = text(length);
-      f(id, s);
-      offset += (skip_ + static_cast<size_t>(s.data() - length) + s.size() + 3) / 4 * 4;
+      const char* const e = blocks_[b].data() + offset;
+      f(id, text(e + skip_));
+      offset += entry_size(e);
     }
   }
   uint32_t size() const { return size_; }
@@ -105,6 +104,11 @@ class Interner {
     uint32_t id;
     std::memcpy(&id, e, 4);
     return id;
+  }
+  // The bytes the entry at e takes, padding included.
+  size_t entry_size(const char* e) const {
+    const std::string_view s = text(e + skip_);
+    return (static_cast<size_t>(s.data() - e) + s.size() + 3) / 4 * 4;
   }
   // The string whose length is at `length`.
   static std::string_view text(const char* length) {
