@@ -76,10 +76,13 @@ struct Batch {
     uint32_t index;  // in records or errors
   };
   std::vector<Outcome> outcomes;  // one per line
-  std::vector<RawContact> records;  // `ids` left empty: see id_ranges
-  std::vector<std::pair<uint32_t, uint32_t>> id_ranges;
-  std::vector<std::pair<std::string_view, std::string_view>> ids;
-  std::vector<IdName> id_names;     // parallel to ids (Linker::name_id), in `strings`
+  // The first `count` are this batch's records, their strings in `strings`.
+  // Those after are kept from batches before, for the capacity of their
+  // `ids`: records are parsed where they are handed out from, and neither
+  // zeroed nor copied on the way.
+  std::vector<RawContact> records;
+  size_t count = 0;
+  std::vector<IdName> id_names;     // every record's (Linker::name_id), in order, in `strings`
   std::vector<FieldError> errors;
   StringStore strings;
 
@@ -89,9 +92,7 @@ struct Batch {
     text.clear();
     lines.clear();
     outcomes.clear();
-    records.clear();
-    id_ranges.clear();
-    ids.clear();
+    count = 0;
     id_names.clear();
     errors.clear();
     strings.clear();
@@ -167,7 +168,7 @@ void cut_lines(Batch* b) {
   }
 }
 
-void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
+void parse_batch(Batch* b, RecordParser* parser) {
   std::memset(b->text.room(0), 0, simdjson::SIMDJSON_PADDING);
   cut_lines(b);
   std::vector<FieldError> errors;
@@ -181,46 +182,39 @@ void parse_batch(Batch* b, RecordParser* parser, RawContact* rec) {
     errors.clear();
     if (l.cut) {
       errors.push_back({"-", std::string(kCutLineMessage)});
-    } else if (parser->parse(text, rec, &errors)) {
-      StringStore& s = b->strings;
-      RawContact& out = b->records.emplace_back();
-      out.id = s.keep(rec->id);
-      out.service = s.keep(rec->service);
-      out.customer = s.keep(rec->customer);
-      out.conversation = s.keep(rec->conversation);
-      out.agent = s.keep(rec->agent);
-      out.queue = s.keep(rec->queue);
-      out.reason = s.keep(rec->reason);
-      out.channel = rec->channel;
-      out.direction = rec->direction;
-      out.outcome = rec->outcome;
-      out.start = rec->start;
-      out.answered = rec->answered;
-      out.end = rec->end;
-      out.has_service = rec->has_service;
-      out.has_customer = rec->has_customer;
-      out.has_conversation = rec->has_conversation;
-      const auto first = static_cast<uint32_t>(b->ids.size());
-      // What the adding thread would make of the names and hash: done
-      // here, on a parsing thread.
-      out.customer_hash = Linker::key_hash(out, &name_buf);
-      for (const auto& [kind, value] : rec->ids) {
-        b->ids.emplace_back(s.keep(kind), s.keep(value));
-        IdName n = Linker::name_id(kind, value, &name_buf);
-        n.name = s.keep(n.name);
-        b->id_names.push_back(n);
+    } else {
+      if (b->count == b->records.size()) b->records.emplace_back();
+      RawContact& out = b->records[b->count];
+      if (parser->parse(text, &out, &errors)) {
+        // The strings, out of the parser's buffer (which the next line
+        // reuses); and what the adding thread would make of the names and
+        // hashes, made here, on a parsing thread.
+        StringStore& s = b->strings;
+        for (std::string_view* v : {&out.id, &out.service, &out.customer, &out.conversation, &out.agent, &out.queue,
+                                    &out.reason})
+          *v = s.keep(*v);
+        out.customer_hash = Linker::key_hash(out, &name_buf);
+        for (auto& [kind, value] : out.ids) {
+          kind = s.keep(kind);
+          value = s.keep(value);
+          IdName n = Linker::name_id(kind, value, &name_buf);
+          n.name = s.keep(n.name);
+          b->id_names.push_back(n);
+        }
+        if (out.has_conversation && !out.conversation.empty()) out.conversation_hash = hash_bytes(out.conversation);
+        b->outcomes.push_back({Batch::kRecord, static_cast<uint32_t>(b->count++)});
+        continue;
       }
-      b->id_ranges.emplace_back(first, static_cast<uint32_t>(b->ids.size()));
-      if (out.has_conversation && !out.conversation.empty()) out.conversation_hash = hash_bytes(out.conversation);
-      b->outcomes.push_back({Batch::kRecord, static_cast<uint32_t>(b->records.size() - 1)});
-      continue;
     }
     b->outcomes.push_back({Batch::kRejected, static_cast<uint32_t>(b->errors.size())});
     b->errors.push_back(std::move(errors.front()));
   }
-  for (size_t k = 0; k < b->records.size(); ++k) {
-    const auto [first, end] = b->id_ranges[k];
-    b->records[k].id_names = std::span<const IdName>(b->id_names).subspan(first, end - first);
+  // id_names no longer moves: each record's part of it.
+  size_t first = 0;
+  for (size_t k = 0; k < b->count; ++k) {
+    RawContact& r = b->records[k];
+    r.id_names = std::span<const IdName>(b->id_names).subspan(first, r.ids.size());
+    first += r.ids.size();
   }
 }
 
@@ -230,7 +224,7 @@ constexpr uint32_t kAhead = 32;
 
 // Hands out one parsed batch; false when the sink asked to stop. *lines:
 // the lines of its file handed out before it.
-bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec, int64_t* lines) {
+bool deliver(const Batch& b, const RecordSink& sink, int64_t* lines) {
   const int64_t first_line = *lines + 1;
   *lines = b.file_done || b.open_failed ? 0 : *lines + static_cast<int64_t>(b.lines.size());
   if (b.open_failed) {
@@ -244,17 +238,14 @@ bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec, int64_t* l
         continue;
       }
       if (sink.ahead) {
-        if (o.index + kAhead + 16 < b.records.size()) {
+        if (o.index + kAhead + 16 < b.count) {
           const auto* p = reinterpret_cast<const char*>(&b.records[o.index + kAhead + 16]);
           for (size_t at = 0; at < sizeof(RawContact); at += 64) prefetch(p + at);
         }
-        if (o.index + kAhead < b.records.size()) sink.ahead(b.records[o.index + kAhead], 0);
-        if (o.index + kAhead / 2 < b.records.size()) sink.ahead(b.records[o.index + kAhead / 2], 1);
+        if (o.index + kAhead < b.count) sink.ahead(b.records[o.index + kAhead], 0);
+        if (o.index + kAhead / 2 < b.count) sink.ahead(b.records[o.index + kAhead / 2], 1);
       }
-      *rec = b.records[o.index];
-      const auto [first, end] = b.id_ranges[o.index];
-      rec->ids.assign(b.ids.begin() + first, b.ids.begin() + end);
-      if (!sink.record(b.file, first_line + static_cast<int64_t>(i), *rec)) return false;
+      if (!sink.record(b.file, first_line + static_cast<int64_t>(i), b.records[o.index])) return false;
     }
     if (b.file_done) sink.file_done(b.file, b.error);
   }
@@ -265,11 +256,10 @@ bool deliver(const Batch& b, const RecordSink& sink, RawContact* rec, int64_t* l
 bool read_serial(Source& source, const RecordSink& sink) {
   Batch b;
   RecordParser parser(RecordParser::Mode::kFirstError);
-  RawContact rec;
   int64_t lines = 0;
   while (source.fill(&b)) {
-    parse_batch(&b, &parser, &rec);
-    if (!deliver(b, sink, &rec, &lines)) return false;
+    parse_batch(&b, &parser);
+    if (!deliver(b, sink, &lines)) return false;
     if (b.last) break;
   }
   return true;
@@ -298,13 +288,13 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
 
   // Cuts and parses the next batch into b (taken from `free`); false when
   // the source had nothing more.
-  auto cut_and_parse = [&](Batch* b, RecordParser* parser, RawContact* rec) {
+  auto cut_and_parse = [&](Batch* b, RecordParser* parser) {
     bool got;
     {
       std::lock_guard lock(source_mu);
       got = source.fill(b);
     }
-    if (got) parse_batch(b, parser, rec);
+    if (got) parse_batch(b, parser);
     {
       std::lock_guard lock(mu);
       if (got) {
@@ -320,7 +310,6 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
   auto work = [&] {
     try {
       RecordParser parser(RecordParser::Mode::kFirstError);
-      RawContact rec;
       for (;;) {
         Batch* b;
         {
@@ -330,7 +319,7 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
           b = free.back();
           free.pop_back();
         }
-        if (!cut_and_parse(b, &parser, &rec)) return;
+        if (!cut_and_parse(b, &parser)) return;
         parsed.notify_all();
       }
     } catch (...) {
@@ -365,7 +354,6 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
 
   bool complete = true;
   RecordParser parser(RecordParser::Mode::kFirstError);
-  RawContact rec;
   int64_t lines = 0;
   for (int64_t next = 0;; ++next) {
     Batch* b = nullptr;
@@ -383,10 +371,10 @@ bool read_parallel(Source& source, int workers, const RecordSink& sink) {
           free.pop_back();
         }
       }
-      if (mine != nullptr) cut_and_parse(mine, &parser, &rec);
+      if (mine != nullptr) cut_and_parse(mine, &parser);
     }
     if (b == nullptr) break;  // a worker failed: its exception follows
-    const bool more = deliver(*b, sink, &rec, &lines);
+    const bool more = deliver(*b, sink, &lines);
     const bool last = b->last;
     {
       std::lock_guard lock(mu);

@@ -120,13 +120,7 @@ bool parse_outcome(std::string_view s, Outcome* out) {
 }
 
 bool RecordParser::parse(std::string_view line, RawContact* out, std::vector<FieldError>* errors) {
-  {
-    // A fresh record, keeping the capacity of its identifier list.
-    auto ids = std::move(out->ids);
-    ids.clear();
-    *out = RawContact{};
-    out->ids = std::move(ids);
-  }
+  out->clear();
   simdjson::ondemand::document doc;
   simdjson::ondemand::object obj;
   auto e = parser_

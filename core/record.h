@@ -57,7 +57,24 @@ struct RawContact {
   // (Linker::name_id; empty when not made, else one per entry of `ids`).
   uint64_t customer_hash = 0, conversation_hash = 0;
   std::span<const IdName> id_names;
+
+  // Back to a record of no fields, as RawContact{} is, keeping the capacity
+  // of `ids`: field by field, where assigning RawContact{} zeroed a whole
+  // one first (208 bytes, a `rep stos` slow to start), once a record.
+  void clear() {
+    id = service = customer = conversation = agent = queue = reason = {};
+    channel = Channel::phone;
+    direction = Direction::in;
+    outcome = Outcome::none;
+    start = answered = end = kNoTime;
+    ids.clear();
+    has_service = has_customer = has_conversation = false;
+    customer_hash = conversation_hash = 0;
+    id_names = {};
+  }
 };
+// A field added to RawContact is to be cleared by clear() too.
+static_assert(sizeof(RawContact) == 208);
 
 struct FieldError {
   std::string field;  // "-" when the line is not a JSON object at all

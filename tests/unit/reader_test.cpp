@@ -286,3 +286,59 @@ BOOST_AUTO_TEST_CASE(names_made_while_parsing_link_as_the_linker_makes_them) {
     }
   }
 }
+
+// Records are parsed where they are handed out from, and those places are
+// used again, batch after batch and after a line rejected half-way: each
+// record carries its own fields and identifiers, never one of those before.
+BOOST_AUTO_TEST_CASE(each_record_carries_only_its_own_fields) {
+  const std::string text =
+      R"({"id":"a","channel":"phone","start":"2026-03-01T09:00:00Z","service":"s","customer":"K",)"
+      R"("conversation":"v","agent":"g","queue":"q","reason":"r","answered":"2026-03-01T09:00:01Z",)"
+      R"("end":"2026-03-01T09:00:02Z","direction":"out","outcome":"resolved",)"
+      R"("ids":{"phone":"+14185550100","email":"a@b.ca","client":"c1"}})"
+      "\n"
+      R"({"id":"x","ids":{"chat":"u1","badge":"b1"},"service":"t","channel":"nope","start":"2026-03-01T09:00:00Z"})"
+      "\n"
+      R"({"id":"b","channel":"web","start":"2026-03-01T10:00:00Z"})"
+      "\n"
+      R"({"id":"c","channel":"chat","start":"2026-03-01T11:00:00Z","ids":{"chat":"u2"}})"
+      "\n";
+  TempFile f(text);
+  const std::string want =
+      "a phone 1772355600000000 1772355601000000 1772355602000000 out resolved s K v g q r | K"
+      " phone=+14185550100 email=a@b.ca client=c1 | <3>+14185550100 <2>a@b.ca <1>c1\n"
+      "bad 2 channel\n"
+      "b web 1772359200000000 - - in  - - - - - - | - |\n"
+      "c chat 1772362800000000 - - in  - - - - - - | - chat=u2 | <4>u2\n";
+  for (const int threads : {1, 2}) {
+    for (const size_t batch : {size_t{1}, size_t{1} << 20}) {
+      std::string got;
+      RecordSink sink = quiet_sink();
+      sink.rejected = [&](size_t, int64_t line, const FieldError& e) {
+        got += fmt::format("bad {} {}\n", line, e.field);
+        return true;
+      };
+      sink.record = [&](size_t, int64_t, const RawContact& r) {
+        const auto time = [](Micros t) { return t == kNoTime ? std::string("-") : std::to_string(t); };
+        const auto text = [](bool has, std::string_view s) { return has ? std::string(s) : std::string("-"); };
+        got += fmt::format("{} {} {} {} {} {} {} {} {} {} {} {} {} | {}", r.id, channel_name(r.channel), r.start,
+                           time(r.answered), time(r.end), direction_name(r.direction), outcome_name(r.outcome),
+                           text(r.has_service, r.service), text(r.has_customer, r.customer),
+                           text(r.has_conversation, r.conversation), text(!r.agent.empty(), r.agent),
+                           text(!r.queue.empty(), r.queue), text(!r.reason.empty(), r.reason),
+                           r.customer_hash != 0 ? "K" : "-");
+        for (const auto& [k, v] : r.ids) got += fmt::format(" {}={}", k, v);
+        got += " |";
+        for (const IdName& n : r.id_names) {
+          got += " ";
+          for (const char ch : n.name) got += ch < ' ' ? fmt::format("<{}>", static_cast<int>(ch)) : std::string(1, ch);
+        }
+        got += "\n";
+        BOOST_TEST((r.conversation_hash != 0) == r.has_conversation);
+        return true;
+      };
+      BOOST_REQUIRE(read_canonical({f.path}, threads, sink, batch));
+      BOOST_TEST(got == want, "threads " << threads << ", batch " << batch << ":\n" << got);
+    }
+  }
+}
