@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include "core/record.h"
@@ -116,6 +118,24 @@ BOOST_AUTO_TEST_CASE(unknown_and_duplicate_fields) {
   // The computing tools ignore fields they do not know.
   BOOST_TEST(problems(rec(R"(,"custmer":"A")"), RecordParser::Mode::kFirstError).empty());
   BOOST_TEST(has(problems(rec(R"(,"id":"2")")), "id", "twice"));
+}
+
+// Keys are matched as written, in place: one that begins as a field's name
+// does, or is the beginning of one, names another field, or none.
+BOOST_AUTO_TEST_CASE(keys_near_a_fields_name_are_other_keys) {
+  for (const char* key : {"i", "idx", "ids2", "channe", "channels", "s", "sr", "srcs", "starts", "conversations",
+                          "answer", "e", "endd", "q", "reasons", "Id", "id\\\"", "d", "outcome_", "agents"}) {
+    const std::string extra = fmt::format(R"(,"{}":"x")", key);
+    const auto all = problems(rec(extra));
+    BOOST_TEST(all.size() == 1u, key);
+    BOOST_TEST(has(all, std::string_view(key) == "id\\\"" ? "id\"" : key, "unknown field"), key);
+    BOOST_TEST(problems(rec(extra), RecordParser::Mode::kFirstError).empty(), key);
+  }
+  // The names themselves, each known once.
+  BOOST_TEST(problems(rec(R"(,"ids":{},"end":"2026-03-01T10:00:00Z","src":{"file":"f","line":1},"agent":"a",)"
+                          R"("queue":"q","reason":"r","service":"s","customer":"c","conversation":"v",)"
+                          R"("answered":"2026-03-01T09:00:01Z","direction":"in","outcome":"resolved")"))
+                 .empty());
 }
 
 BOOST_AUTO_TEST_CASE(broken_lines) {
