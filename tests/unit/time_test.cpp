@@ -58,6 +58,42 @@ BOOST_AUTO_TEST_CASE(invalid_dates_and_times_are_rejected_with_a_reason) {
   BOOST_TEST(fails("2026-03-01T09:00:00").find("no UTC offset") != std::string::npos);
 }
 
+// The usual form is read all at once, other forms byte by byte: every
+// byte of every place of a usual time, changed, reads as a time of its form
+// written out says, or is refused.
+BOOST_AUTO_TEST_CASE(every_byte_of_the_usual_form_is_checked) {
+  const std::string usual = "2026-03-01T09:07:05Z";
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (size_t at = 0; at < usual.size(); ++at) {
+    for (int b = 0; b < 256; ++b) {
+      std::string s = usual;
+      s[at] = static_cast<char>(b);
+      // What it must read as: a usual time with its letters in either case
+      // or a space for T, and its numbers in range; else nothing.
+      const auto n = [&](size_t i, size_t len) { return std::stoi(s.substr(i, len)); };
+      bool valid = true;
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (usual[i] >= '0' && usual[i] <= '9') valid = valid && digit(s[i]);
+        else if (i == 10) valid = valid && (s[i] == 'T' || s[i] == 't' || s[i] == ' ');
+        else if (i == 19) valid = valid && (s[i] == 'Z' || s[i] == 'z');
+        else valid = valid && s[i] == usual[i];
+      }
+      valid = valid && n(5, 2) >= 1 && n(5, 2) <= 12 && n(8, 2) >= 1 &&
+              n(8, 2) <= static_cast<int>(days_in_month(n(0, 4), static_cast<unsigned>(n(5, 2)))) && n(11, 2) <= 23 &&
+              n(14, 2) <= 59 && n(17, 2) <= 60;
+      Micros got = 0;
+      std::string err;
+      BOOST_TEST_CONTEXT("byte " << b << " at " << at) {
+        BOOST_REQUIRE_EQUAL(parse_time(s, &got, &err), valid);
+        if (valid) {
+          const int64_t day = days_from_civil(n(0, 4), static_cast<unsigned>(n(5, 2)), static_cast<unsigned>(n(8, 2)));
+          BOOST_REQUIRE_EQUAL(got, (day * 86400 + n(11, 2) * 3600 + n(14, 2) * 60 + n(17, 2)) * kMicrosPerSecond);
+        }
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(leap_second_reads_as_next_second) {
   BOOST_TEST(t("2016-12-31T23:59:60Z") == t("2017-01-01T00:00:00Z"));
 }
