@@ -74,6 +74,16 @@ BOOST_AUTO_TEST_CASE(phone_numbers_become_e164) {
   BOOST_TEST(!p.set_region("XX"));
   BOOST_TEST(p.set_region("us"));
   BOOST_TEST(p.region() == "US");
+  BOOST_TEST(!p.set_region("XX"));
+  BOOST_TEST(p.region() == "US");  // a region refused leaves the one it had
+  // The default region is taken as it is (in either case), and numbers
+  // read in it once one comes.
+  PhoneNormaliser q;
+  BOOST_TEST(q.set_region("ca"));
+  BOOST_TEST(q.region() == "CA");
+  std::string out;
+  BOOST_TEST(q.normalise("(418) 555-0100", &out));
+  BOOST_TEST(out == "+14185550100");
 }
 
 BOOST_AUTO_TEST_CASE(e164_fast_path_is_exact) {
