@@ -11,9 +11,10 @@
 // whatever the number of threads the caller sees the same records, errors
 // and line numbers in the same order: results never depend on --threads.
 //
-// Memory stays bounded: at most `threads` + 1 batches exist (one when
-// parsing on the calling thread alone), each about kBatchBytes of text and
-// what was parsed from it.
+// Memory stays bounded: at most `threads` + 2 batches exist (one for each
+// parsing thread, one for the calling thread, two parsed and waiting; one
+// when parsing on the calling thread alone), each about kBatchBytes of text
+// and what was parsed from it, its records kept from batch to batch.
 #pragma once
 
 #include <cstdint>
