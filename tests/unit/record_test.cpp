@@ -138,6 +138,49 @@ BOOST_AUTO_TEST_CASE(keys_near_a_fields_name_are_other_keys) {
                  .empty());
 }
 
+// Every field's name written with an escape (its first letter as \u00XX)
+// is still that field, its value where it belongs, and its name the one in
+// the messages: the names looked up once unescaped are those matched in
+// place, in the same fields.
+BOOST_AUTO_TEST_CASE(every_field_written_with_an_escape_is_that_field) {
+  const std::pair<std::string_view, std::string_view> fields[] = {
+      {"id", R"("7")"},          {"channel", R"("chat")"},       {"start", R"("2026-03-01T09:00:00Z")"},
+      {"answered", R"("2026-03-01T09:00:01Z")"}, {"end", R"("2026-03-01T09:00:02Z")"}, {"service", R"("s")"},
+      {"customer", R"("c")"},    {"ids", R"({"email":"a@b.ca"})"}, {"direction", R"("out")"},
+      {"outcome", R"("abandoned")"}, {"conversation", R"("v")"}, {"agent", R"("g")"},
+      {"queue", R"("q")"},       {"reason", R"("r")"},           {"src", R"({"file":"f","line":2})"}};
+  const auto escaped = [](std::string_view name) {
+    return fmt::format(R"("\u{:04x}{}")", static_cast<int>(name[0]), name.substr(1));
+  };
+  std::string line = "{";
+  for (const auto& [name, value] : fields) line += fmt::format("{}{}:{}", line.size() > 1 ? "," : "", escaped(name), value);
+  line += "}";
+  line.reserve(line.size() + 64);
+  RecordParser p(RecordParser::Mode::kAllErrors);
+  RawContact r;
+  std::vector<FieldError> errs;
+  BOOST_REQUIRE_MESSAGE(p.parse(line, &r, &errs), line);
+  BOOST_TEST(r.id == "7");
+  BOOST_TEST((r.channel == Channel::chat));
+  BOOST_TEST(r.end - r.answered == r.answered - r.start);
+  BOOST_TEST(r.answered - r.start == kMicrosPerSecond);
+  BOOST_TEST(r.service == "s");
+  BOOST_TEST(r.customer == "c");
+  BOOST_REQUIRE(r.ids.size() == 1u);
+  BOOST_TEST(r.ids[0].second == "a@b.ca");
+  BOOST_TEST((r.direction == Direction::out));
+  BOOST_TEST((r.outcome == Outcome::abandoned));
+  BOOST_TEST(r.conversation == "v");
+  BOOST_TEST(r.agent == "g");
+  BOOST_TEST(r.queue == "q");
+  BOOST_TEST(r.reason == "r");
+  // Each, written twice, is named in the message.
+  for (const auto& [name, value] : fields) {
+    const std::string twice = rec(fmt::format(",{}:{},{}:{}", escaped(name), value, escaped(name), value));
+    BOOST_TEST(has(problems(twice), name, "twice"), name);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(broken_lines) {
   BOOST_TEST(has(problems("not json"), "-", ""));
   BOOST_TEST(has(problems("[1,2]"), "-", "not a JSON object"));
